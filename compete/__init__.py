@@ -1,0 +1,109 @@
+"""Compete: staged innovation-procurement competitions."""
+
+import logging
+import os
+from pathlib import Path
+
+from flask import Flask
+from sqlalchemy import event
+
+from compete.extensions import babel, csrf, db, login_manager, mail, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+DOMAINS = ("core", "accounts", "competitions", "submissions", "jury", "awards", "notifications", "audit")
+
+
+def create_app(config=None, **overrides) -> Flask:
+    """Build the application.
+
+    `config` is a config class, a name from config.CONFIGS, or None (then
+    COMPETE_CONFIG, default "development"). Keyword overrides win over both.
+    """
+    from config import CONFIGS
+
+    if config is None or isinstance(config, str):
+        config = CONFIGS[config or os.environ.get("COMPETE_CONFIG", "development")]
+    if hasattr(config, "check"):
+        config.check()
+
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_path=str(ROOT / "instance"),
+    )
+    app.config.from_object(config)
+    app.config.update(overrides)
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(str(ROOT / "compete" / d / "translations") for d in DOMAINS)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
+        Path(app.config["SQLALCHEMY_DATABASE_URI"][len("sqlite:///") :]).parent.mkdir(parents=True, exist_ok=True)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
+    login_manager.init_app(app)
+    mail.init_app(app)
+    csrf.init_app(app)
+
+    from compete.core.i18n import select_locale, select_timezone
+
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            _configure_sqlite(db.engine)
+
+    _register_models()
+    import compete.accounts.queries  # noqa: F401 - registers Flask-Login's user loader
+    _register_blueprints(app)
+
+    from compete.core.errors import register_error_handlers
+    from compete.core.templating import register_template_helpers
+
+    register_error_handlers(app)
+    register_template_helpers(app)
+
+    from compete.cli import register_cli
+
+    register_cli(app)
+    logging.basicConfig(level=logging.INFO)
+    return app
+
+
+def _configure_sqlite(engine) -> None:
+    """Real transactions and foreign keys on SQLite (SQLAlchemy's pysqlite recipe)."""
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):
+        conn.exec_driver_sql("BEGIN")
+
+
+def _register_models() -> None:
+    import importlib
+
+    for domain in DOMAINS:
+        try:
+            importlib.import_module(f"compete.{domain}.models")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"compete.{domain}.models":
+                raise
+
+
+def _register_blueprints(app: Flask) -> None:
+    import importlib
+
+    for domain in DOMAINS:
+        try:
+            module = importlib.import_module(f"compete.{domain}.views")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"compete.{domain}.views":
+                raise
+            continue
+        app.register_blueprint(module.bp)

@@ -1,0 +1,146 @@
+"""Users, organisations, memberships, invitations and login attempts."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, CheckConstraint, Enum, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from compete.core.models import TimestampMixin, UTCDateTime
+from compete.extensions import db
+
+
+class OrgCategory(enum.StrEnum):
+    SOCIAL_ENTREPRENEUR = "social_entrepreneur"
+    START_UP = "start_up"
+    NON_PROFIT = "non_profit"
+    COMPANY = "company"
+    PUBLIC_BODY = "public_body"
+
+
+class BuyerStatus(enum.StrEnum):
+    NONE = "none"
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+class MemberRole(enum.StrEnum):
+    OWNER = "owner"
+    MEMBER = "member"
+
+
+def _enum(cls, name):
+    return Enum(cls, name=name, native_enum=False, length=32, values_callable=lambda e: [m.value for m in e])
+
+
+class User(UserMixin, TimestampMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True, nullable=False)
+    name: Mapped[str] = mapped_column(String(200), nullable=False)
+    password_hash: Mapped[str] = mapped_column(String(255), nullable=False)
+    language: Mapped[str] = mapped_column(String(5), default="nb", nullable=False)
+    is_admin: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
+    is_active_account: Mapped[bool] = mapped_column(Boolean, default=True, nullable=False)
+    email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    privacy_accepted_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    password_changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+
+    memberships: Mapped[list[Membership]] = relationship(back_populates="user", cascade="all, delete-orphan")
+
+    __table_args__ = (CheckConstraint("language IN ('nb', 'nn', 'en')", name="language"),)
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login
+        return self.is_active_account
+
+    @property
+    def is_verified(self) -> bool:
+        return self.email_verified_at is not None
+
+    def __repr__(self) -> str:
+        return f"<User {self.email}>"
+
+
+class Organisation(TimestampMixin, db.Model):
+    __tablename__ = "organisations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), nullable=False)
+    orgnr: Mapped[str | None] = mapped_column(String(9), unique=True)
+    foreign_registration: Mapped[str | None] = mapped_column(String(40))
+    country: Mapped[str] = mapped_column(String(2), default="NO", nullable=False)
+    category: Mapped[OrgCategory] = mapped_column(_enum(OrgCategory, "org_category"), nullable=False)
+    buyer_status: Mapped[BuyerStatus] = mapped_column(
+        _enum(BuyerStatus, "buyer_status"), default=BuyerStatus.NONE, nullable=False
+    )
+    default_language: Mapped[str] = mapped_column(String(5), default="nb", nullable=False)
+
+    memberships: Mapped[list[Membership]] = relationship(back_populates="organisation", cascade="all, delete-orphan")
+
+    __table_args__ = (
+        # Norwegian organisations carry an orgnr; foreign ones a registration number and country (R8, R11).
+        CheckConstraint(
+            "(country = 'NO' AND orgnr IS NOT NULL AND foreign_registration IS NULL)"
+            " OR (country <> 'NO' AND orgnr IS NULL AND foreign_registration IS NOT NULL)",
+            name="registration",
+        ),
+        UniqueConstraint("country", "foreign_registration", name="uq_organisations_foreign_registration"),
+    )
+
+    @property
+    def is_approved_buyer(self) -> bool:
+        return self.buyer_status == BuyerStatus.APPROVED
+
+    def __repr__(self) -> str:
+        return f"<Organisation {self.name}>"
+
+
+class Membership(TimestampMixin, db.Model):
+    __tablename__ = "memberships"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), nullable=False)
+    role: Mapped[MemberRole] = mapped_column(
+        _enum(MemberRole, "member_role"), default=MemberRole.MEMBER, nullable=False
+    )
+    # Procurement-officer role: only for members of an approved buyer organisation.
+    is_officer: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
+
+    user: Mapped[User] = relationship(back_populates="memberships")
+    organisation: Mapped[Organisation] = relationship(back_populates="memberships")
+
+    __table_args__ = (UniqueConstraint("user_id", "organisation_id", name="uq_memberships_user_org"),)
+
+
+class Invitation(TimestampMixin, db.Model):
+    __tablename__ = "invitations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), nullable=False)
+    email: Mapped[str] = mapped_column(String(254), nullable=False)
+    role: Mapped[MemberRole] = mapped_column(
+        _enum(MemberRole, "member_role"), default=MemberRole.MEMBER, nullable=False
+    )
+    invited_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False)
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    organisation: Mapped[Organisation] = relationship()
+
+
+class LoginAttempt(db.Model):
+    """Failed and successful logins, for throttling per account and per IP."""
+
+    __tablename__ = "login_attempts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), nullable=False, index=True)
+    ip: Mapped[str] = mapped_column(String(64), nullable=False, index=True)
+    succeeded: Mapped[bool] = mapped_column(Boolean, nullable=False)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, index=True)

@@ -1,0 +1,41 @@
+"""Norwegian organisation numbers (R8) and foreign registrations (R11)."""
+
+import re
+
+WEIGHTS = (3, 2, 7, 6, 5, 4, 3, 2)
+
+
+class InvalidOrgnr(ValueError):
+    pass
+
+
+def normalise_orgnr(raw: str) -> str:
+    """Strip spaces, dots and a "NO … MVA" wrapper; return the 9 digits or raise."""
+    text = re.sub(r"[\s.\u00a0-]", "", (raw or "").upper())
+    if text.startswith("NO"):
+        text = text[2:]
+    if text.endswith("MVA"):
+        text = text[:-3]
+    if not re.fullmatch(r"\d{9}", text):
+        raise InvalidOrgnr("An organisation number has 9 digits.")
+    if not orgnr_checksum_ok(text):
+        raise InvalidOrgnr("The organisation number's check digit is wrong.")
+    return text
+
+
+def orgnr_checksum_ok(digits: str) -> bool:
+    """MOD11 with weights 3,2,7,6,5,4,3,2; remainder 1 means no valid number."""
+    if not re.fullmatch(r"\d{9}", digits):
+        return False
+    remainder = sum(int(d) * w for d, w in zip(digits[:8], WEIGHTS, strict=True)) % 11
+    if remainder == 1:
+        return False
+    check = 0 if remainder == 0 else 11 - remainder
+    return check == int(digits[8])
+
+
+def normalise_foreign_registration(raw: str) -> str:
+    text = re.sub(r"\s+", " ", (raw or "").strip())
+    if not (3 <= len(text) <= 40) or not re.fullmatch(r"[A-Za-z0-9 ./-]+", text):
+        raise InvalidOrgnr("A foreign registration number has 3–40 letters, digits, spaces, dots, slashes or dashes.")
+    return text.upper()

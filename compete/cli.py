@@ -1,0 +1,81 @@
+"""flask commands: outbox worker, audit verification, demo data."""
+
+import sys
+import time
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from compete.extensions import db
+
+
+def register_cli(app) -> None:
+    app.cli.add_command(outbox)
+    app.cli.add_command(audit)
+    app.cli.add_command(demo)
+
+
+@click.group(help="The e-mail outbox.")
+def outbox():
+    pass
+
+
+@outbox.command("send", help="Send pending e-mail (once, or keep running with --loop).")
+@click.option("--loop", is_flag=True, help="Keep polling until interrupted.")
+@click.option("--interval", default=5.0, show_default=True, help="Seconds between polls with --loop.")
+@with_appcontext
+def outbox_send(loop: bool, interval: float):
+    from compete.notifications.services import send_pending
+
+    while True:
+        sent, failed = send_pending()
+        click.echo(f"sent {sent}, failed {failed}")
+        if not loop:
+            break
+        time.sleep(interval)
+
+
+@outbox.command("retry-failed", help="Queue messages that gave up again.")
+@with_appcontext
+def outbox_retry():
+    from compete.notifications.services import retry_failed
+
+    count = retry_failed()
+    db.session.commit()
+    click.echo(f"requeued {count}")
+
+
+@click.group(help="The audit trail.")
+def audit():
+    pass
+
+
+@audit.command("verify", help="Check the hash chain; exit 1 naming the first bad entry.")
+@with_appcontext
+def audit_verify():
+    from compete.audit.services import verify_chain
+
+    result = verify_chain()
+    if result.ok:
+        click.echo(f"audit trail intact: {result.checked} entries")
+        return
+    click.echo(
+        f"audit trail broken at entry {result.bad_seq}: {result.reason} ({result.checked} entries verified before it)"
+    )
+    sys.exit(1)
+
+
+@click.command(help="Load the demo competition and accounts (idempotent; refused in production).")
+@with_appcontext
+def demo():
+    if not current_app.config.get("DEMO_ALLOWED"):
+        click.echo("flask demo is refused under ProductionConfig.", err=True)
+        sys.exit(1)
+    from compete.demo import load_demo
+
+    accounts = load_demo()
+    db.session.commit()
+    click.echo("Demo loaded. Every account has the password 'demo-password':")
+    for email, role in accounts:
+        click.echo(f"  {email:<28} {role}")

@@ -1,0 +1,54 @@
+"""Domain errors and localised error pages."""
+
+from flask import jsonify, render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+
+class DomainError(Exception):
+    """A rule of the domain refused an action; the message is shown to the user."""
+
+    def __init__(self, message, *, code: str = "refused", details: list | None = None):
+        self.message = message
+        self.code = code
+        self.details = details or []
+        super().__init__(str(message))
+
+
+class PermissionDenied(DomainError):
+    pass
+
+
+ERROR_TEXTS = {
+    400: (_l("Bad request"), _l("The request could not be understood. Go back and try again.")),
+    403: (_l("Access denied"), _l("You do not have access to this page.")),
+    404: (_l("Page not found"), _l("We could not find the page you asked for.")),
+    405: (_l("Method not allowed"), _l("This address does not accept that kind of request.")),
+    413: (_l("File too large"), _l("The file is larger than allowed. Nothing was saved from this request.")),
+    429: (_l("Too many attempts"), _l("Wait a little and try again.")),
+    500: (_l("Something went wrong"), _l("An error occurred on our side. Nothing you saved earlier was lost.")),
+}
+
+
+def _render(code: int, detail=None):
+    title, text = ERROR_TEXTS.get(code, ERROR_TEXTS[500])
+    if request.accept_mimetypes.best == "application/json":
+        return jsonify(error=str(title), detail=str(detail or text)), code
+    return render_template("errors/error.html", code=code, title=title, text=detail or text), code
+
+
+def register_error_handlers(app) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(exc):
+        return _render(400, _l("The form had expired or was sent from another page. Reload the page and try again."))
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc):
+        if exc.code in ERROR_TEXTS:
+            return _render(exc.code)
+        return exc
+
+    @app.errorhandler(500)
+    def server_error(exc):
+        return _render(500)

@@ -1,0 +1,73 @@
+"""The one place where money, dates and times become text (R48, R6).
+
+Amounts are integers of whole kroner. Times are aware UTC in the database and are
+shown in Europe/Oslo. Three languages: nb (default), nn, en.
+"""
+
+from datetime import UTC, date, datetime
+
+from babel.dates import format_date as _babel_date
+
+from compete.core.time import to_oslo
+
+NBSP = "\u00a0"
+LANGUAGES = ("nb", "nn", "en")
+
+
+def _lang(locale: str | None) -> str:
+    code = (locale or "nb").split("_")[0].split("-")[0]
+    return code if code in LANGUAGES else "nb"
+
+
+def format_nok(amount: int, locale: str | None = "nb") -> str:
+    """50000 -> "50 000 kr" (no-break spaces); English "NOK 50,000"."""
+    if isinstance(amount, bool) or not isinstance(amount, int):
+        raise TypeError("amounts are integers (whole kroner)")
+    sign = "-" if amount < 0 else ""
+    if _lang(locale) == "en":
+        return f"{sign}NOK{NBSP}{abs(amount):,}"
+    digits = f"{abs(amount):,}".replace(",", NBSP)
+    return f"{sign}{digits}{NBSP}kr"
+
+
+def _as_local_date(value: date | datetime) -> date:
+    if isinstance(value, datetime):
+        return to_oslo(value).date()
+    return value
+
+
+def format_date_text(value: date | datetime, locale: str | None = "nb") -> str:
+    """Running text: "5. juni 2026" (nb, nn), "5 June 2026" (en)."""
+    day = _as_local_date(value)
+    lang = _lang(locale)
+    if lang == "en":
+        return _babel_date(day, "d MMMM y", locale="en_GB")
+    return _babel_date(day, "d. MMMM y", locale=lang)
+
+
+def format_date_table(value: date | datetime, locale: str | None = "nb") -> str:
+    """Tables: "05.06.2026" (nb, nn), "05/06/2026" (en)."""
+    day = _as_local_date(value)
+    if _lang(locale) == "en":
+        return day.strftime("%d/%m/%Y")
+    return day.strftime("%d.%m.%Y")
+
+
+def format_datetime(value: datetime, locale: str | None = "nb") -> str:
+    """Deadlines: "15.03.2026 kl. 12.00" (nb, nn), "15/03/2026 at 12:00" (en)."""
+    local = to_oslo(value)
+    if _lang(locale) == "en":
+        return f"{local:%d/%m/%Y} at {local:%H:%M}"
+    return f"{local:%d.%m.%Y} kl.{NBSP}{local:%H.%M}"
+
+
+def format_iso(value: datetime) -> str:
+    """Exports: ISO 8601 in UTC, "2026-03-15T11:00:00Z"."""
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def format_orgnr(number: str) -> str:
+    """ "974760673" -> "974 760 673"."""
+    if len(number) == 9 and number.isdigit():
+        return f"{number[:3]} {number[3:6]} {number[6:]}"
+    return number

@@ -1,0 +1,3 @@
+from compete import create_app
+
+app = create_app()
