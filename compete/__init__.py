@@ -54,6 +54,7 @@ def create_app(config=None, **overrides) -> Flask:
 
     _register_models()
     import compete.accounts.queries  # noqa: F401 - registers Flask-Login's user loader
+
     _register_blueprints(app)
 
     from compete.core.errors import register_error_handlers

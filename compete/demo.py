@@ -269,4 +269,18 @@ def load_demo() -> list[tuple[str, str]]:
         _member(applicant, org, MemberRole.OWNER)
         accounts.append((applicant.email, f"participant, {name} ({category.value})"))
     _competition(nav)
+    db.session.flush()
+    # Each domain adds its own demo data in compete/<domain>/demo.py: load(accounts).
+    import importlib
+
+    from compete import DOMAINS
+
+    for domain in DOMAINS:
+        try:
+            module = importlib.import_module(f"compete.{domain}.demo")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"compete.{domain}.demo":
+                raise
+            continue
+        module.load(accounts)
     return accounts

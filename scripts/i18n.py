@@ -1,6 +1,6 @@
 """Translation catalogues, one per domain package (compete/<domain>/translations).
 
-    python scripts/i18n.py update   # extract strings and update nb/nn/en .po files
+    python scripts/i18n.py update [domain ...]  # extract strings, update nb/nn/en .po files
     python scripts/i18n.py compile  # build .mo files (make run / make test do this)
     python scripts/i18n.py check    # fail if a nb or nn string is untranslated or fuzzy
 
@@ -30,8 +30,8 @@ def sources(domain: str) -> list[str]:
     return [str(p) for p in paths if p.exists()]
 
 
-def update() -> None:
-    for domain in DOMAINS:
+def update(only: list[str]) -> None:
+    for domain in only or DOMAINS:
         src = sources(domain)
         if not src:
             continue
@@ -93,7 +93,7 @@ def check() -> int:
 if __name__ == "__main__":
     action = sys.argv[1] if len(sys.argv) > 1 else "compile"
     if action == "update":
-        update()
+        update(sys.argv[2:])
     elif action == "compile":
         compile_all()
     elif action == "check":

@@ -17,7 +17,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from compete.accounts.models import Organisation
+from compete.accounts.models import Organisation, User
 from compete.competitions.states import CompetitionState, StageKind, StagePhase, StageState
 from compete.core.models import TimestampMixin, UTCDateTime
 from compete.core.time import now
@@ -238,3 +238,26 @@ class FileSlot(db.Model):
     stage: Mapped[Stage] = relationship(back_populates="file_slots")
 
     __table_args__ = (UniqueConstraint("stage_id", "key", name="uq_file_slots_key"),)
+
+
+class CompetitionStaff(TimestampMixin, db.Model):
+    """Named people with a role in one competition besides its officers.
+
+    role: "functionary" (anonymises entries, formal check; never a juror here, R23)
+    or "verifier" (confirms outcome milestones). Jurors have jury seats (jury domain).
+    """
+
+    __tablename__ = "competition_staff"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    competition_id: Mapped[int] = mapped_column(ForeignKey("competitions.id"), nullable=False)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False)
+    role: Mapped[str] = mapped_column(String(20), nullable=False)
+
+    competition: Mapped[Competition] = relationship()
+    user: Mapped[User] = relationship()
+
+    __table_args__ = (
+        UniqueConstraint("competition_id", "user_id", "role", name="uq_competition_staff_role"),
+        CheckConstraint("role IN ('functionary', 'verifier')", name="role"),
+    )
