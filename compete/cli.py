@@ -36,6 +36,18 @@ def outbox_send(loop: bool, interval: float):
         time.sleep(interval)
 
 
+@outbox.command("test", help="Queue a test message to ADDRESS (then run `flask outbox send`).")
+@click.argument("address")
+@click.option("--language", default="nb", type=click.Choice(["nb", "nn", "en"]), show_default=True)
+@with_appcontext
+def outbox_test(address: str, language: str):
+    from compete.notifications.services import queue_email
+
+    message = queue_email("notifications/test", to=address, language=language)
+    db.session.commit()
+    click.echo(f"queued message {message.id} to {address}")
+
+
 @outbox.command("retry-failed", help="Queue messages that gave up again.")
 @with_appcontext
 def outbox_retry():

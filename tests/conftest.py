@@ -89,15 +89,19 @@ def smtp_server():
 
     handler = Handler()
     port = free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
 
     class Server:
+        """Can be stopped and started again on the same port to simulate an outage."""
+
         def __init__(self):
             self.port = port
             self.handler = handler
-            self.controller = controller
-            self.running = True
+            self.controller = None
+            self.start()
+
+        @property
+        def running(self) -> bool:
+            return self.controller is not None
 
         @property
         def messages(self):
@@ -107,14 +111,14 @@ def smtp_server():
             handler.raw.clear()
 
         def stop(self):
-            if self.running:
-                controller.stop()
-                self.running = False
+            if self.controller is not None:
+                self.controller.stop()
+                self.controller = None
 
         def start(self):
-            if not self.running:
-                controller.start()
-                self.running = True
+            if self.controller is None:
+                self.controller = Controller(handler, hostname="127.0.0.1", port=port)
+                self.controller.start()
 
     server = Server()
     yield server
