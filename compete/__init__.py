@@ -19,7 +19,7 @@ def create_app(config=None, **overrides) -> Flask:
     `config` is a config class, a name from config.CONFIGS, or None (then
     COMPETE_CONFIG, default "development"). Keyword overrides win over both.
     """
-    from config import CONFIGS
+    from config import CONFIGS, database_url
 
     if config is None or isinstance(config, str):
         config = CONFIGS[config or os.environ.get("COMPETE_CONFIG", "development")]
@@ -33,6 +33,9 @@ def create_app(config=None, **overrides) -> Flask:
         instance_path=str(ROOT / "instance"),
     )
     app.config.from_object(config)
+    if os.environ.get("DATABASE_URL"):
+        # Read at start-up, not at import: DATABASE_URL wins in every configuration.
+        app.config["SQLALCHEMY_DATABASE_URI"] = database_url("")
     app.config.update(overrides)
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(str(ROOT / "compete" / d / "translations") for d in DOMAINS)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):

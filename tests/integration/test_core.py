@@ -44,7 +44,7 @@ def test_404_page_is_localised(client, lang, title):
     assert response.status_code == 404
     html = response.get_data(as_text=True)
     assert f'<html lang="{lang}"' in html
-    assert f"<h1 class=\"ds-heading\" data-size=\"lg\">{title}</h1>" in html
+    assert f'<h1 class="ds-heading" data-size="lg">{title}</h1>' in html
 
 
 def test_413_page_for_a_too_large_body(app, client):
