@@ -24,10 +24,10 @@ def test_healthz_names_what_failed(broken_app):
     assert response.get_json() == {"database": "error: OperationalError", "storage": "error: StorageError"}
 
 
-def test_healthz_with_only_storage_down(app, client, tmp_path):
+def test_healthz_with_only_storage_down(app, client, tmp_path, monkeypatch):
     not_a_dir = tmp_path / "file"
     not_a_dir.write_text("x")
-    app.config["UPLOAD_DIR"] = str(not_a_dir / "uploads")
+    monkeypatch.setitem(app.config, "UPLOAD_DIR", str(not_a_dir / "uploads"))
     app.extensions.pop("compete_storage", None)
     response = client.get("/healthz")
     assert response.status_code == 503
@@ -86,3 +86,20 @@ def test_migrations_produce_the_same_schema_as_the_models(app):
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         differences = compare_metadata(context, db.metadata)
     assert differences == []
+
+
+def test_migrations_downgrade_to_empty_and_upgrade_again(tmp_path_factory, smtp_server):
+    from flask_migrate import downgrade, upgrade
+    from sqlalchemy import inspect
+
+    from compete.extensions import db
+    from tests.conftest import build_app, make_database_url
+
+    fresh = build_app(make_database_url(tmp_path_factory, suffix="updown"), tmp_path_factory, smtp_server.port)
+    with fresh.app_context():
+        downgrade(revision="base")
+        assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
+        upgrade()
+        assert "submissions" in inspect(db.engine).get_table_names()
+        db.session.remove()
+        db.engine.dispose()
