@@ -6,10 +6,11 @@ import json
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, session, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, refresh
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
+from wtforms.fields.choices import SelectChoice
 
 from compete.accounts import queries, services
 from compete.accounts.forms import (
@@ -53,6 +54,13 @@ def _configure_login(state) -> None:
     login_manager.login_message_category = "info"
 
 
+@bp.before_app_request
+def _fresh_request_caches() -> None:
+    """Per-request caches live on `g`; when an app context spans requests (tests), start clean."""
+    for key in ("_flask_babel", "_login_user", "accounts_nav"):
+        g.pop(key, None)
+
+
 @bp.app_context_processor
 def _inject_accounts():
     return {
@@ -70,7 +78,7 @@ def _nav_context() -> dict:
         form = None
         if len(memberships) > 1:
             form = SwitchForm(formdata=None, org_id=acting.id if acting else None, next=request.full_path.rstrip("?"))
-            form.org_id.choices = [(m.organisation_id, m.organisation.name) for m in memberships]
+            form.org_id.choices = [SelectChoice(m.organisation_id, m.organisation.name) for m in memberships]
         g.accounts_nav = {"memberships": memberships, "acting": acting, "switch_form": form}
     return g.accounts_nav
 
@@ -117,6 +125,7 @@ def login():
             login_user(user, remember=bool(form.remember.data))
             session.pop("lang", None)  # the user's preferred language applies from now on
             session.pop("org_id", None)
+            refresh()
             db.session.commit()
             return redirect(_safe_next(form.next.data))
     return render_template("accounts/login.html", form=form, error=error), status
@@ -245,6 +254,7 @@ def profile():
         else:
             db.session.commit()
             session["lang"] = form.language.data
+            refresh()
             flash(_("Your profile is saved."), "success")
             return redirect(url_for("accounts.profile"))
     return render_template("accounts/profile.html", form=form, resend_form=EmptyForm())
@@ -387,7 +397,7 @@ def set_officer(org_id: int, membership_id: int):
 def switch_organisation():
     form = SwitchForm()
     memberships = queries.memberships_of(current_user)
-    form.org_id.choices = [(m.organisation_id, m.organisation.name) for m in memberships]
+    form.org_id.choices = [SelectChoice(m.organisation_id, m.organisation.name) for m in memberships]
     if not form.validate_on_submit():
         abort(403 if form.org_id.errors else 400)
     organisation = _organisation_or_404(form.org_id.data)

@@ -19,7 +19,14 @@ def test_invalid_numbers_are_refused(number):
 
 @pytest.mark.parametrize(
     "raw",
-    ["974 760 673", "NO 974 760 673 MVA", "NO974760673MVA", "no 974760673 mva", " 974\u00a0760\u00a0673 ", "974.760.673"],
+    [
+        "974 760 673",
+        "NO 974 760 673 MVA",
+        "NO974760673MVA",
+        "no 974760673 mva",
+        " 974\u00a0760\u00a0673 ",
+        "974.760.673",
+    ],
 )
 def test_spaces_and_vat_wrapper_are_stripped(raw):
     assert normalise_orgnr(raw) == "974760673"

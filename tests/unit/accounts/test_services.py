@@ -21,7 +21,9 @@ def actions() -> list[str]:
 
 def test_register_creates_unverified_user_and_queues_verification(app, clock):
     clock.set(T0)
-    user = services.register("Kari Nordmann", "kari@example.test", "tolv tegn ok!", language="nn", privacy_accepted=True)
+    user = services.register(
+        "Kari Nordmann", "kari@example.test", "tolv tegn ok!", language="nn", privacy_accepted=True
+    )
     assert (user.email, user.language, user.is_verified, user.privacy_accepted_at) == (
         "kari@example.test",
         "nn",
