@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_ngettext
+from flask_babel import lazy_ngettext as ngettext  # extracted as ngettext
 
 from compete.accounts import queries
 from compete.accounts.models import (
@@ -44,7 +44,7 @@ class LoginThrottled(DomainError):
     def __init__(self, minutes: int):
         self.minutes = minutes
         super().__init__(
-            lazy_ngettext(
+            ngettext(
                 "Too many failed attempts. Try again in %(num)d minute.",
                 "Too many failed attempts. Try again in %(num)d minutes.",
                 minutes,

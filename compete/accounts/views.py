@@ -136,8 +136,12 @@ def logout():
     form = EmptyForm()
     if not form.validate_on_submit():
         abort(400)
+    language = getattr(current_user, "language", None)
     logout_user()
     session.pop("org_id", None)
+    if language:
+        session["lang"] = language  # keep the user's language on the pages after logout
+        refresh()
     flash(_("You are logged out."), "success")
     return redirect(url_for("competitions.index"))
 

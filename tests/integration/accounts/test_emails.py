@@ -67,7 +67,10 @@ def test_verification_and_reset_mails_in_nynorsk(app, smtp):
     services.request_password_reset("staale@example.test")
     assert send_pending() == (2, 0)
     verify, reset = smtp.messages
-    assert (verify["Subject"], reset["Subject"]) == ("Stadfest e-postadressa di for Compete", "Vel nytt passord for Compete")
+    assert (verify["Subject"], reset["Subject"]) == (
+        "Stadfest e-postadressa di for Compete",
+        "Vel nytt passord for Compete",
+    )
     assert f"http://127.0.0.1:5000/verify/{services.verification_token(user)}" in body(verify)
     assert f"http://127.0.0.1:5000/reset/{services.reset_token(user)}" in body(reset)
     assert "Hei Ståle," in body(reset)

@@ -59,7 +59,7 @@ def test_unverified_user_cannot_create_organisation(client):
 
 
 def test_invitation_for_existing_user(client):
-    owner = make_user()
+    owner = make_user(language="en")
     org = make_org("Fjord AS", owner=owner)
     invitee = make_user("invitee@example.test", language="nn")
     login(client, owner)
@@ -79,7 +79,7 @@ def test_invitation_for_existing_user(client):
 
 
 def test_invitation_without_account_leads_to_registration_then_acceptance(client):
-    owner = make_user()
+    owner = make_user(language="en")
     org = make_org("Ny AS", owner=owner)
     login(client, owner)
     client.post(f"/organisations/{org.id}/invite", data={"email": "brand-new@example.test"})
@@ -105,7 +105,7 @@ def test_invitation_without_account_leads_to_registration_then_acceptance(client
     assert accept.headers["Location"] == f"/organisations/{org.id}"
     member = db.session.scalars(select(Membership).where(Membership.organisation_id == org.id)).all()
     assert sorted(m.user.email for m in member) == sorted([owner.email, "brand-new@example.test"])
-    newcomer = [m.user for m in member if m.user.email == "brand-new@example.test"][0]
+    newcomer = next(m.user for m in member if m.user.email == "brand-new@example.test")
     assert newcomer.is_verified is True
 
 
@@ -193,5 +193,8 @@ def test_officer_role_refused_for_unapproved_buyer(client):
     org = make_org(category=OrgCategory.PUBLIC_BODY, owner=owner)
     membership = make_member(org, make_user())
     login(client, owner)
-    assert client.post(f"/organisations/{org.id}/members/{membership.id}/officer", data={"officer": "1"}).status_code == 403
+    assert (
+        client.post(f"/organisations/{org.id}/members/{membership.id}/officer", data={"officer": "1"}).status_code
+        == 403
+    )
     assert membership.is_officer is False

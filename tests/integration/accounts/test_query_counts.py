@@ -13,8 +13,6 @@ def _count(client, count_queries, path):
     return counter.count
 
 
-
-
 def test_list_pages_same_count_for_1_and_20_rows(app, count_queries):
     def my_orgs(rows):
         user = make_user()
