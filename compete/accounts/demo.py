@@ -7,9 +7,9 @@ from sqlalchemy import select
 from compete.accounts.models import BuyerStatus, MemberRole, Membership, Organisation, OrgCategory, User
 from compete.accounts.passwords import hash_password
 from compete.core.time import now
+from compete.demo import PASSWORD
 from compete.extensions import db
 
-PASSWORD = "demo-password"
 MUNICIPALITY = ("Bergen kommune", "964338531")
 
 
