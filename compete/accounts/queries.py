@@ -15,9 +15,17 @@ from compete.extensions import db, login_manager
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    if not user_id.isdigit():
+    """Sessions carry "<id>:<stamp>"; a stamp from before the last password change is refused.
+
+    A bare id (tests/factories.login writes one into the signed session) is accepted.
+    """
+    raw_id, _, stamp = user_id.partition(":")
+    if not raw_id.isdigit():
         return None
-    return db.session.get(User, int(user_id))
+    user = db.session.get(User, int(raw_id))
+    if user is None or (stamp and stamp != user.session_stamp):
+        return None
+    return user
 
 
 def user_by_email(email: str) -> User | None:

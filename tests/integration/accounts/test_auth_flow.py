@@ -230,3 +230,22 @@ def test_post_without_csrf_token_is_refused(csrf_client, path):
     response = csrf_client.post(path, data={"email": "a@example.test", "password": "whatever password"})
     assert response.status_code == 400
     assert "Skjemaet var utløpt eller ble sendt fra en annen side." in response.get_data(as_text=True)
+
+
+def test_password_reset_logs_out_other_sessions_and_remember_cookies(app, clock):
+    clock.set(T0)
+    user = make_user("two-devices@example.test")
+    laptop = app.test_client()
+    laptop.post("/login", data={"email": user.email, "password": PASSWORD, "remember": "y"})
+    assert laptop.get("/profile").status_code == 200
+    remembered = app.test_client()
+    remembered.set_cookie("remember_token", laptop.get_cookie("remember_token").value)
+    assert remembered.get("/profile").status_code == 200
+    clock.advance(timedelta(minutes=5))
+    phone = app.test_client()
+    phone.post("/reset", data={"email": user.email})
+    phone.post(link_path(outbox("accounts/reset")[0], "/reset/"), data={"password": "a completely new one"})
+    assert laptop.get("/profile").status_code == 302
+    fresh = app.test_client()
+    fresh.set_cookie("remember_token", laptop.get_cookie("remember_token").value)
+    assert fresh.get("/profile").status_code == 302
