@@ -85,7 +85,7 @@ def record(
     if isinstance(target, tuple):
         target_type, target_id = target
     else:
-        if target in db.session:
+        if target in db.session and getattr(target, "id", None) is None:
             db.session.flush()
         target_type, target_id = type(target).__name__, getattr(target, "id", None)
     # The head row is locked for the rest of the transaction, serialising writers.

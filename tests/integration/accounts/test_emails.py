@@ -1,10 +1,14 @@
 """E-mails leave through the outbox and reach a real SMTP server intact, in the recipient's language."""
 
+from datetime import UTC, datetime
+
 import pytest
 
 from compete.accounts import services
 from compete.notifications.services import send_pending
 from tests.factories import make_org, make_user
+
+T0 = datetime(2026, 6, 5, 10, 0, tzinfo=UTC)  # tokens carry a timestamp: freeze it to rebuild them
 
 
 def body(message) -> str:
@@ -49,7 +53,8 @@ def test_registration_attempt_mail_in_recipients_language(app, smtp, language, s
         ("nn", "Invitasjon til å bli med i Blåbærsyltetøy AS på Compete"),
     ],
 )
-def test_invitation_mail_with_absolute_link(app, smtp, language, subject):
+def test_invitation_mail_with_absolute_link(app, smtp, clock, language, subject):
+    clock.set(T0)
     owner = make_user(name="Øystein Ås")
     org = make_org("Blåbærsyltetøy AS", owner=owner)
     make_user("guest@example.test", language=language)
@@ -62,7 +67,8 @@ def test_invitation_mail_with_absolute_link(app, smtp, language, subject):
     assert "Øystein Ås" in text and "Blåbærsyltetøy AS" in text
 
 
-def test_verification_and_reset_mails_in_nynorsk(app, smtp):
+def test_verification_and_reset_mails_in_nynorsk(app, smtp, clock):
+    clock.set(T0)
     user = services.register("Ståle", "staale@example.test", "twelve chars ok", language="nn", privacy_accepted=True)
     services.request_password_reset("staale@example.test")
     assert send_pending() == (2, 0)
