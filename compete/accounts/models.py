@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import hashlib
 from datetime import datetime
 
 from flask_login import UserMixin
@@ -62,6 +63,14 @@ class User(UserMixin, TimestampMixin, db.Model):
     @property
     def is_verified(self) -> bool:
         return self.email_verified_at is not None
+
+    @property
+    def session_stamp(self) -> str:
+        """Changes whenever the password changes: sessions and remember cookies carry it."""
+        return hashlib.sha256(self.password_changed_at.isoformat().encode()).hexdigest()[:16]
+
+    def get_id(self) -> str:  # Flask-Login: "<id>:<stamp>" so a password change logs out everywhere
+        return f"{self.id}:{self.session_stamp}"
 
     def __repr__(self) -> str:
         return f"<User {self.email}>"
