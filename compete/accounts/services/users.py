@@ -1,8 +1,4 @@
-"""Writes for accounts and organisations: registration, login, tokens, organisations, roles.
-
-Services take plain values and models, flush only, audit every write and queue
-e-mail in the same transaction. Refusals raise DomainError with a translatable message.
-"""
+"""Writes for users: registration, verification, login and throttling, password reset, profile, export."""
 
 from __future__ import annotations
 
@@ -15,17 +11,10 @@ from flask_babel import lazy_ngettext as ngettext  # extracted as ngettext
 
 from compete.accounts import queries
 from compete.accounts.models import (
-    BuyerStatus,
-    Invitation,
     LoginAttempt,
-    MemberRole,
-    Membership,
-    Organisation,
-    OrgCategory,
     User,
 )
 from compete.accounts.passwords import MIN_PASSWORD_LENGTH, hash_password, needs_rehash, verify_password
-from compete.accounts.permissions import can_request_buyer, can_set_officer
 from compete.accounts.tokens import InvalidToken, make_token, read_token
 from compete.audit.services import Actor, record
 from compete.core.errors import DomainError
@@ -34,7 +23,6 @@ from compete.core.time import now
 from compete.extensions import db
 from compete.notifications.services import queue_email
 
-INVITATION_MAX_AGE_SECONDS = 14 * 24 * 3600
 LANGUAGES = ("nb", "nn", "en")
 
 
@@ -283,194 +271,3 @@ def export_user_data(user: User) -> dict:
             for a in queries.login_attempts_for(user.email)
         ],
     }
-
-
-# --- organisations -----------------------------------------------------------------------------
-
-
-def create_organisation(
-    user: User,
-    *,
-    name: str,
-    category: OrgCategory,
-    country: str = "NO",
-    orgnr: str | None = None,
-    foreign_registration: str | None = None,
-) -> Organisation:
-    """Register an organisation (orgnr for Norway, R8; registration number and country otherwise, R11).
-
-    `orgnr` and `foreign_registration` arrive normalised. The creator becomes its owner.
-    """
-    country = country.upper()
-    if country == "NO":
-        if not orgnr:
-            raise DomainError(_l("A Norwegian organisation needs its organisation number."))
-        if queries.organisation_by_orgnr(orgnr) is not None:
-            raise DomainError(
-                _l("An organisation with this organisation number is already registered. Ask its owner to invite you.")
-            )
-        foreign_registration = None
-    else:
-        if not foreign_registration:
-            raise DomainError(_l("A foreign organisation needs its registration number."))
-        if queries.organisation_by_foreign_registration(country, foreign_registration) is not None:
-            raise DomainError(
-                _l("An organisation with this registration number is already registered. Ask its owner to invite you.")
-            )
-        orgnr = None
-    organisation = Organisation(
-        name=name.strip(),
-        orgnr=orgnr,
-        foreign_registration=foreign_registration,
-        country=country,
-        category=category,
-        buyer_status=BuyerStatus.NONE,
-        default_language=user.language,
-    )
-    db.session.add(organisation)
-    db.session.flush()
-    db.session.add(Membership(user=user, organisation=organisation, role=MemberRole.OWNER))
-    record(
-        Actor(user, organisation, "owner"),
-        "organisation.created",
-        organisation,
-        after={
-            "name": organisation.name,
-            "orgnr": orgnr,
-            "foreign_registration": foreign_registration,
-            "country": country,
-            "category": category,
-        },
-    )
-    db.session.flush()
-    return organisation
-
-
-def invitation_token(invitation: Invitation) -> str:
-    return make_token("invite", {"id": invitation.id, "email": invitation.email})
-
-
-def invite(inviter: User, organisation: Organisation, email: str) -> Invitation:
-    """Invite an address to join as a member; the e-mail carries a signed link."""
-    email = email.strip()
-    existing = queries.user_by_email(email)
-    if existing is not None and queries.membership(existing, organisation) is not None:
-        raise DomainError(_l("%(email)s is already a member.", email=email))
-    invitation = Invitation(organisation=organisation, email=email, role=MemberRole.MEMBER, invited_by_id=inviter.id)
-    db.session.add(invitation)
-    db.session.flush()
-    record(Actor(inviter, organisation, "owner"), "invitation.sent", invitation, after={"email": email})
-    queue_email(
-        "accounts/invitation",
-        to=email,
-        language=existing.language if existing else organisation.default_language,
-        recipient=existing,
-        organisation=organisation,
-        inviter=inviter,
-        token=invitation_token(invitation),
-    )
-    return invitation
-
-
-def invitation_for_token(token: str) -> Invitation:
-    invalid = _l("This invitation is invalid, has expired or has already been accepted.")
-    try:
-        payload = read_token("invite", token, INVITATION_MAX_AGE_SECONDS)
-    except InvalidToken:
-        raise DomainError(invalid) from None
-    invitation = db.session.get(Invitation, payload.get("id"))
-    if invitation is None or invitation.accepted_at is not None or invitation.email != payload.get("email"):
-        raise DomainError(invalid)
-    return invitation
-
-
-def accept_invitation(user: User, token: str) -> Membership:
-    """Join the organisation; only the invited address may accept, and the link proves it."""
-    invitation = invitation_for_token(token)
-    if _normal_email(invitation.email) != _normal_email(user.email):
-        raise DomainError(
-            _l("This invitation was sent to another e-mail address. Log in with that address to accept it.")
-        )
-    moment = now()
-    if user.email_verified_at is None:
-        user.email_verified_at = moment
-    invitation.accepted_at = moment
-    member = queries.membership(user, invitation.organisation)
-    if member is None:
-        member = Membership(user=user, organisation=invitation.organisation, role=invitation.role)
-        db.session.add(member)
-    db.session.flush()
-    record(
-        Actor(user, invitation.organisation, "member"),
-        "invitation.accepted",
-        invitation,
-        after={"user_id": user.id, "role": member.role},
-    )
-    return member
-
-
-# --- buyers and officers ----------------------------------------------------------------------
-
-
-def request_buyer_status(user: User, organisation: Organisation) -> None:
-    """A public body asks to become a buyer; a platform admin decides."""
-    if not can_request_buyer(user, organisation):
-        raise DomainError(_l("Only owners of a public body can ask to become a buyer, once per decision."))
-    before = organisation.buyer_status
-    organisation.buyer_status = BuyerStatus.PENDING
-    record(
-        Actor(user, organisation, "owner"),
-        "organisation.buyer_requested",
-        organisation,
-        before={"buyer_status": before},
-        after={"buyer_status": BuyerStatus.PENDING},
-    )
-    db.session.flush()
-
-
-def decide_buyer(admin: User, organisation: Organisation, *, approve: bool) -> None:
-    """Approve or reject a pending buyer request. A rejection removes any officer roles."""
-    if organisation.buyer_status != BuyerStatus.PENDING:
-        raise DomainError(_l("This organisation has no pending buyer request."))
-    new = BuyerStatus.APPROVED if approve else BuyerStatus.REJECTED
-    organisation.buyer_status = new
-    if not approve:
-        for m in organisation.memberships:
-            m.is_officer = False
-    record(
-        Actor(admin, None, "admin"),
-        "organisation.buyer_approved" if approve else "organisation.buyer_rejected",
-        organisation,
-        before={"buyer_status": BuyerStatus.PENDING},
-        after={"buyer_status": new},
-    )
-    for m in organisation.memberships:
-        if m.role == MemberRole.OWNER:
-            queue_email(
-                "accounts/buyer_decision",
-                to=m.user.email,
-                language=m.user.language,
-                recipient=m.user,
-                organisation=organisation,
-                approved=approve,
-            )
-    db.session.flush()
-
-
-def set_officer(actor: User, member: Membership, *, officer: bool) -> None:
-    """Give or remove the procurement-officer role within an approved buyer."""
-    organisation = member.organisation
-    if not can_set_officer(actor, organisation):
-        raise DomainError(_l("Only owners of an approved buyer can give or remove the procurement-officer role."))
-    before = member.is_officer
-    member.is_officer = officer
-    record(
-        Actor(
-            actor, organisation, "admin" if actor.is_admin and not queries.membership(actor, organisation) else "owner"
-        ),
-        "membership.officer_granted" if officer else "membership.officer_removed",
-        member,
-        before={"user_id": member.user_id, "is_officer": before},
-        after={"user_id": member.user_id, "is_officer": officer},
-    )
-    db.session.flush()

@@ -1,0 +1,197 @@
+"""Sign-in, registration, e-mail verification, password reset and profile."""
+
+from __future__ import annotations
+
+import json
+
+from flask import Response, abort, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import refresh
+from flask_login import current_user, login_required, login_user, logout_user
+
+from compete.accounts import services
+from compete.accounts.forms import (
+    EmptyForm,
+    LoginForm,
+    ProfileForm,
+    RegisterForm,
+    ResetPasswordForm,
+    ResetRequestForm,
+)
+from compete.accounts.services import LoginThrottled
+from compete.accounts.views import _client_ip, _current_language, _nav_context, _safe_next, bp  # noqa: F401
+from compete.core.errors import DomainError
+from compete.extensions import db
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(_safe_next(request.args.get("next")))
+    form = LoginForm(next=request.args.get("next", ""))
+    status = 200
+    error = None
+    if form.validate_on_submit():
+        try:
+            user = services.authenticate(form.email.data, form.password.data, _client_ip())
+        except LoginThrottled as exc:
+            db.session.commit()
+            error, status = exc.message, 429
+        except DomainError as exc:
+            db.session.commit()
+            error, status = exc.message, 200
+        else:
+            login_user(user, remember=bool(form.remember.data))
+            session.pop("lang", None)  # the user's preferred language applies from now on
+            session.pop("org_id", None)
+            refresh()
+            db.session.commit()
+            return redirect(_safe_next(form.next.data))
+    return render_template("accounts/login.html", form=form, error=error), status
+
+
+@bp.post("/logout")
+def logout():
+    form = EmptyForm()
+    if not form.validate_on_submit():
+        abort(400)
+    language = getattr(current_user, "language", None)
+    logout_user()
+    session.pop("org_id", None)
+    if language:
+        session["lang"] = language  # keep the user's language on the pages after logout
+        refresh()
+    flash(_("You are logged out."), "success")
+    return redirect(url_for("competitions.index"))
+
+
+@bp.route("/register", methods=["GET", "POST"])
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("accounts.profile"))
+    form = RegisterForm(next=request.args.get("next", ""), email=request.args.get("email", ""))
+    error = None
+    if form.validate_on_submit():
+        try:
+            user = services.register(
+                form.name.data,
+                form.email.data,
+                form.password.data,
+                language=_current_language(),
+                privacy_accepted=bool(form.privacy.data),
+            )
+        except DomainError as exc:
+            error = exc.message
+        else:
+            # The same page whether or not the address already had an account (no enumeration):
+            # rendered before the new user is logged in.
+            page = render_template(
+                "accounts/check_email.html", next_url=_safe_next(form.next.data, "/") if form.next.data else None
+            )
+            if user is not None:
+                login_user(user)
+            db.session.commit()
+            return page
+    return render_template("accounts/register.html", form=form, error=error)
+
+
+@bp.get("/verify/<token>")
+def verify(token: str):
+    try:
+        services.verify_email(token)
+    except DomainError as exc:
+        return render_template("accounts/message.html", title=_("Link not valid"), text=exc.message), 400
+    db.session.commit()
+    flash(_("Thank you. Your e-mail address is verified."), "success")
+    return redirect(url_for("accounts.profile") if current_user.is_authenticated else url_for("accounts.login"))
+
+
+@bp.post("/verify/resend")
+@login_required
+def resend_verification():
+    form = EmptyForm()
+    if not form.validate_on_submit():
+        abort(400)
+    if current_user.is_verified:
+        flash(_("Your e-mail address is already verified."), "info")
+    else:
+        services.send_verification(current_user)
+        db.session.commit()
+        flash(_("We have sent a new link to %(email)s.", email=current_user.email), "success")
+    return redirect(url_for("accounts.profile"))
+
+
+# --- password reset --------------------------------------------------------------------------
+
+
+@bp.route("/reset", methods=["GET", "POST"])
+def reset_request():
+    form = ResetRequestForm()
+    if form.validate_on_submit():
+        services.request_password_reset(form.email.data)
+        db.session.commit()
+        return render_template(
+            "accounts/message.html",
+            title=_("Check your e-mail"),
+            text=_(
+                "If an account exists for that address, we have sent it a link to choose a new password. "
+                "The link works for one hour and only once."
+            ),
+        )
+    return render_template("accounts/reset_request.html", form=form)
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    try:
+        services.user_for_reset_token(token)
+    except DomainError as exc:
+        return render_template("accounts/message.html", title=_("Link not valid"), text=exc.message), 400
+    form = ResetPasswordForm()
+    error = None
+    if form.validate_on_submit():
+        try:
+            services.reset_password(token, form.password.data)
+        except DomainError as exc:
+            error = exc.message
+        else:
+            db.session.commit()
+            logout_user()
+            flash(_("Your password has been changed. Log in with the new password."), "success")
+            return redirect(url_for("accounts.login"))
+    return render_template("accounts/reset_password.html", form=form, error=error)
+
+
+# --- profile ---------------------------------------------------------------------------------
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+@login_required
+def profile():
+    form = ProfileForm(obj=current_user)
+    if form.validate_on_submit():
+        try:
+            services.update_profile(current_user, name=form.name.data, language=form.language.data)
+        except DomainError as exc:
+            flash(exc.message, "error")
+        else:
+            db.session.commit()
+            session["lang"] = form.language.data
+            refresh()
+            flash(_("Your profile is saved."), "success")
+            return redirect(url_for("accounts.profile"))
+    return render_template("accounts/profile.html", form=form, resend_form=EmptyForm())
+
+
+@bp.get("/profile/export.json")
+@login_required
+def export():
+    data = services.export_user_data(current_user)
+    return Response(
+        json.dumps(data, ensure_ascii=False, indent=2),
+        mimetype="application/json",
+        headers={"Content-Disposition": 'attachment; filename="compete-my-data.json"'},
+    )
+
+
+# --- organisations ---------------------------------------------------------------------------
