@@ -86,7 +86,7 @@ def record(
         target_type, target_id = target
     else:
         if target in db.session:
-            db.session.flush([target])
+            db.session.flush()
         target_type, target_id = type(target).__name__, getattr(target, "id", None)
     # The head row is locked for the rest of the transaction, serialising writers.
     head = db.session.scalars(select(AuditHead).where(AuditHead.id == 1).with_for_update()).first()
@@ -112,7 +112,7 @@ def record(
     entry.hash = entry_hash(entry)
     db.session.add(entry)
     head.seq, head.hash = entry.seq, entry.hash
-    db.session.flush([entry, head])
+    db.session.flush()
     return entry
 
 

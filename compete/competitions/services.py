@@ -328,8 +328,7 @@ def save_submission_template(
 
 def _changed(competition: Competition, actor: Actor, action: str, target, before: dict, change_note: str) -> None:
     """Audit one edit; on a published call, turn it into an amendment (R4)."""
-    after = {key: getattr(target, key) for key in before} if before else {"name": getattr(target, "name", None)}
-    if action in ("stage.criteria_changed",):
+    if action == "stage.criteria_changed":
         after = {
             "criteria": [{"name": c.name, "weight": c.weight} for c in target.criteria],
             "tie_break_rule": target.tie_break_rule,
@@ -338,6 +337,10 @@ def _changed(competition: Competition, actor: Actor, action: str, target, before
         after = {"fields": [f.key for f in target.fields], "file_slots": [f.key for f in target.file_slots]}
     elif action == "competition.eligibility_changed":
         after = {"categories": [c.name for c in competition.eligibility_categories]}
+    elif before:
+        after = {key: getattr(target, key) for key in before}
+    else:
+        after = {key: getattr(target, key) for key in STAGE_FIELDS}
     record(actor, action, target, competition=competition, before=before, after=after)
     if _is_live(competition):
         amend(competition, actor, change_note)

@@ -57,7 +57,7 @@ def queue_email(
         next_attempt_at=now(),
     )
     db.session.add(message)
-    db.session.flush([message])
+    db.session.flush()
     if not current_app.config.get("MAIL_SERVER"):
         log.info("outbox #%s (no MAIL_SERVER, kept pending) to %s: %s\n%s", message.id, to, message.subject, body_text)
     return message
