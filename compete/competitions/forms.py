@@ -17,11 +17,17 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from compete.competitions.snapshot import TIE_BREAK_RULES
 from compete.competitions.states import StageKind
 from compete.core.time import InvalidLocalTime, oslo_to_utc
+
+
+def choices(pairs) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in pairs]
+
 
 KIND_CHOICES = [
     (StageKind.IDEA_SKETCH.value, _l("Idea sketch")),
@@ -69,19 +75,19 @@ class SettingsForm(ChangeNoteMixin, FlaskForm):
     budget = IntegerField(_l("Budget (kr)"), validators=[InputRequired(), NumberRange(min=0)])
     jury_binding = RadioField(
         _l("The jury's ranking is"),
-        choices=[("binding", _l("Binding")), ("advisory", _l("Advisory"))],
+        choices=choices([("binding", _l("Binding")), ("advisory", _l("Advisory"))]),
         validators=[Optional()],
     )
     follow_on_contract = RadioField(
         _l("May a follow-on contract be awarded?"),
-        choices=[("yes", _l("Yes")), ("no", _l("No"))],
+        choices=choices([("yes", _l("Yes")), ("no", _l("No"))]),
         validators=[Optional()],
     )
     ipr_terms = TextAreaField(_l("IPR terms"), validators=[Optional()])
     standstill_days = IntegerField(
         _l("Standstill period (calendar days)"), default=10, validators=[InputRequired(), NumberRange(min=0, max=60)]
     )
-    default_language = SelectField(_l("Default language"), choices=LANGUAGE_CHOICES)
+    default_language = SelectField(_l("Default language"), choices=choices(LANGUAGE_CHOICES))
 
     def values(self) -> dict:
         tristate = {"binding": True, "advisory": False, "yes": True, "no": False}
@@ -123,7 +129,7 @@ def _oslo_field(label, description=None):
 
 class StageForm(ChangeNoteMixin, FlaskForm):
     name = StringField(_l("Stage name"), validators=[DataRequired(), Length(max=200)])
-    kind = SelectField(_l("Kind"), choices=KIND_CHOICES)
+    kind = SelectField(_l("Kind"), choices=choices(KIND_CHOICES))
     description = TextAreaField(_l("Description"), validators=[Optional()])
     opens_at = _oslo_field(_l("Opens (Norwegian time)"))
     deadline_at = _oslo_field(_l("Deadline (Norwegian time)"))
@@ -210,7 +216,7 @@ class CriteriaForm(ChangeNoteMixin, FlaskForm):
     rows = FieldList(FormField(CriterionRow), min_entries=6)
     tie_break_rule = SelectField(
         _l("Tie-break rule for equal totals"),
-        choices=[("", _l("Choose…")), *TIE_BREAK_RULES.items()],
+        choices=choices([("", _l("Choose…")), *TIE_BREAK_RULES.items()]),
         validators=[Optional()],
     )
 
@@ -235,7 +241,7 @@ class CriteriaForm(ChangeNoteMixin, FlaskForm):
 
 class FieldRow(Form):
     key = StringField(_l("Key"), validators=[Optional(), Regexp(r"^[a-z0-9_]*$", message=_l("Use a–z, 0–9 and _."))])
-    kind = SelectField(_l("Kind"), choices=FIELD_KINDS)
+    kind = SelectField(_l("Kind"), choices=choices(FIELD_KINDS))
     label = StringField(_l("Label"), validators=[Optional(), Length(max=200)])
     help_text = TextAreaField(_l("Help text"), validators=[Optional()])
     word_limit = IntegerField(_l("Word limit"), validators=[Optional(), NumberRange(min=1)])

@@ -25,6 +25,7 @@ from compete.competitions.forms import (
     SettingsForm,
     StageForm,
     SubmissionTemplateForm,
+    choices,
 )
 from compete.competitions.snapshot import TIE_BREAK_RULES, check_call
 from compete.competitions.views import bp
@@ -88,13 +89,13 @@ def manage_new():
         abort(403)
     org_ids = [o.id for o in organisations]
     form = NewCompetitionForm()
-    form.buyer.choices = [(o.id, o.name) for o in organisations]
+    form.buyer.choices = choices((o.id, o.name) for o in organisations)
     sources = [("", _("A blank call"))]
     sources += [
         (f"competition:{c.id}", _("Copy of %(title)s", title=c.title)) for c in queries.managed_competitions(org_ids)
     ]
     sources += [(f"template:{t.id}", _("Template: %(name)s", name=t.name)) for t in queries.templates_for(org_ids)]
-    form.source.choices = sources
+    form.source.choices = choices(sources)
     if form.validate_on_submit():
         buyer = next(o for o in organisations if o.id == form.buyer.data)
         source = None
@@ -528,7 +529,7 @@ def manage_questions_csv(slug: str):
 def manage_audit(slug: str):
     competition = _load(slug)
     form = AuditFilterForm(request.args)
-    form.action.choices = [("", _("All actions")), *((a, a) for a in queries.audit_actions(competition))]
+    form.action.choices = choices([("", _("All actions")), *((a, a) for a in queries.audit_actions(competition))])
     entries = []
     if form.validate():
         since = oslo_to_utc(datetime.combine(form.date_from.data, time())) if form.date_from.data else None

@@ -290,7 +290,7 @@ def save_criteria(
                     _l("Criterion %(name)s: descriptor %(point)s is outside the scale.", name=row["name"], point=point)
                 )
     if _is_live(competition) and sum(row["weight"] for row in rows) != 100:
-        raise DomainError(_l("The weights must total 100 %%."), code="weights")
+        raise DomainError(_l("The weights must total 100 %."), code="weights")
     before = {
         "criteria": [{"name": c.name, "weight": c.weight} for c in stage.criteria],
         "tie_break_rule": stage.tie_break_rule,

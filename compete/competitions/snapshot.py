@@ -152,7 +152,7 @@ def check_call(competition: Competition, *, at: datetime, min_window_days: int =
     if not competition.ipr_terms.strip():
         errors.append(_l("The IPR terms are missing."))
     if not competition.eligibility_categories:
-        errors.append(_l("Add at least one eligibility category with its definition and self-check question."))
+        warnings.append(_l("Add at least one eligibility category with its definition and self-check question."))
     if not competition.stages:
         errors.append(_l("Add at least one stage."))
     if competition.total_stage_payments > competition.budget:
@@ -180,9 +180,9 @@ def check_call(competition: Competition, *, at: datetime, min_window_days: int =
                     )
                 )
             continue
-        if stage.question_deadline_at is None:
+        if stage.question_deadline_at is None and stage.position == 1:
             errors.append(_l("Stage %(stage)s: the question deadline is missing.", stage=name))
-        elif stage.deadline_at and stage.question_deadline_at > stage.deadline_at:
+        elif stage.deadline_at and stage.question_deadline_at and stage.question_deadline_at > stage.deadline_at:
             errors.append(_l("Stage %(stage)s: the question deadline is after the deadline.", stage=name))
         if stage.advancing_count <= 0:
             errors.append(_l("Stage %(stage)s: the number advancing is missing.", stage=name))

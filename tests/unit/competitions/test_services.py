@@ -95,7 +95,6 @@ def test_r1_blank_draft_names_every_missing_item(app, clock):
         "State whether the jury is binding or advisory.",
         "State whether a follow-on contract may be awarded.",
         "The IPR terms are missing.",
-        "Add at least one eligibility category with its definition and self-check question.",
         "Add at least one stage.",
     ]
 
@@ -119,7 +118,7 @@ def test_r1_publish_refused_with_details_then_allowed(app, clock):
     competition, actor = _draft(clock)
     with pytest.raises(DomainError) as refused:
         services.publish(competition, actor)
-    assert len(refused.value.details) == 7
+    assert len(refused.value.details) == 6
     _fill(competition, actor)
     version = services.publish(competition, actor)
     assert (competition.state, version.number, version.change_note) == (CompetitionState.PUBLISHED, 1, "")
