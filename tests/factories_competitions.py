@@ -74,3 +74,14 @@ def refresh(obj):
     db.session.flush()
     db.session.expire_all()
     return obj
+
+
+def login_as(client, user: User, org: Organisation | None = None) -> None:
+    """tests.factories.login, also when switching users within one test: the `app` fixture keeps one
+    application context for the whole test, so Flask-Login's cached user in `g` must go."""
+    from flask import g
+
+    from tests.factories import login
+
+    g.pop("_login_user", None)
+    login(client, user, org)

@@ -9,8 +9,9 @@ from compete.competitions.models import Competition
 from compete.competitions.states import CompetitionState
 from compete.extensions import db
 from compete.notifications.models import OutboxMessage
-from tests.factories import login, make_officer, make_org, make_participant
+from tests.factories import make_officer, make_org, make_participant
 from tests.factories_competitions import follow, make_setup
+from tests.factories_competitions import login_as as login
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -129,7 +130,7 @@ def test_r1_publish_lists_every_missing_item_by_name(client, clock):
 
 
 def test_r1_to_r4_complete_call_publishes_then_amends(client, clock):
-    buyer, officer = _officer(client, clock)
+    buyer, _ = _officer(client, clock)
     _build_complete(client, buyer)
     response = client.post("/manage/competitions/unge-i-arbeid/publish")
     assert response.status_code == 302
