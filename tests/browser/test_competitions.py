@@ -17,7 +17,7 @@ SLUG = "unge-i-arbeid-vest"
 def _seed(app):
     with app.app_context():
         buyer = make_org(name="NAV Vest", buyer=True)
-        officer = make_officer(buyer, email="officer@vest.test", password=PASSWORD)
+        officer = make_officer(buyer, email="officer@vest.test", password=PASSWORD, language="en")
         participant, _org = make_participant(email="founder@startup.test", password=PASSWORD, language="en")
         db.session.commit()
         return officer.email, participant.email

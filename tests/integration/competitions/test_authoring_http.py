@@ -140,8 +140,8 @@ def test_r1_to_r4_complete_call_publishes_then_amends(client, clock):
     follow(competition, follower, follower_org)
     db.session.commit()
     html = client.get("/competitions/unge-i-arbeid").get_data(as_text=True)
-    assert "Version 1, published 02.03.2026 kl.\u00a010.00." in html
-    assert "3 × 50\u00a0000\u00a0kr" in html
+    assert "Version 1, published 02/03/2026 at 10:00." in html
+    assert "3 × NOK\u00a050,000" in html
     # An amendment without a note is refused and changes nothing.
     response = _settings(client, "unge-i-arbeid", budget="650000")
     assert response.status_code == 400
@@ -151,12 +151,12 @@ def test_r1_to_r4_complete_call_publishes_then_amends(client, clock):
     response = _settings(client, "unge-i-arbeid", note="Budget raised to 650 000 kr.", budget="650000")
     assert response.status_code == 302
     html = client.get("/competitions/unge-i-arbeid").get_data(as_text=True)
-    assert "Version 2, published 03.03.2026 kl.\u00a010.00." in html
+    assert "Version 2, published 03/03/2026 at 10:00." in html
     assert "Budget raised to 650 000 kr." in html
-    assert "650\u00a0000\u00a0kr" in html
+    assert "NOK\u00a0650,000" in html
     old = client.get("/competitions/unge-i-arbeid/versions/1").get_data(as_text=True)
-    assert "You are reading version 1, published 02.03.2026 kl.\u00a010.00. It has been replaced." in old
-    assert "600\u00a0000\u00a0kr" in old
+    assert "You are reading version 1, published 02/03/2026 at 10:00. It has been replaced." in old
+    assert "NOK\u00a0600,000" in old
     new = client.get("/competitions/unge-i-arbeid/versions/2").get_data(as_text=True)
     assert "<code>budget</code></th><td>600000</td><td>650000</td>" in new
     mails = db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "competitions/amended")).all()
