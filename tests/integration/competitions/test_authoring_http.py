@@ -2,6 +2,7 @@
 
 from datetime import UTC, datetime, timedelta
 
+from flask_babel import refresh
 from sqlalchemy import select
 
 from compete.competitions import queries
@@ -349,3 +350,17 @@ def test_audit_page_filters_by_action_and_date(client, clock):
     html = client.get(f"/manage/competitions/{s.competition.slug}/audit?date_to=2026-03-03").get_data(as_text=True)
     assert "1 entries" in html  # the version published by the factory
     assert "call.version_published" in html
+
+
+def test_r6_oslo_times_stored_in_utc_and_shown_in_norwegian_format(client, clock):
+    buyer, _ = _officer(client, clock)
+    _build_complete(client, buyer)
+    client.post("/manage/competitions/unge-i-arbeid/publish")
+    stage = queries.competition_by_slug("unge-i-arbeid").stages[0]
+    assert stage.deadline_at == datetime(2026, 4, 15, 10, 0, tzinfo=UTC)  # 12.00 in Oslo summer time
+    with client.session_transaction() as session:
+        session["lang"] = "nb"
+    refresh()  # the test's shared application context caches the locale
+    html = client.get("/competitions/unge-i-arbeid").get_data(as_text=True)
+    assert "<td>15.04.2026 kl.\u00a012.00</td>" in html
+    assert "Versjon 1, publisert 02.03.2026 kl.\u00a010.00." in html
