@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from compete.accounts.models import Organisation, User
 from compete.audit.services import Actor
-from compete.competitions import services
+from compete.competitions import qa, services
 from compete.competitions.models import CallVersion, Competition, Question
 from compete.competitions.states import CompetitionState
 from compete.extensions import db
@@ -61,13 +61,13 @@ def publish_version_one(competition: Competition, officer: User, buyer: Organisa
 
 
 def follow(competition: Competition, user: User, org: Organisation):
-    return services.follow(competition, user, org)
+    return qa.follow(competition, user, org)
 
 
 def make_question(
     competition: Competition, user: User, org: Organisation, body: str = "Can we apply as a group?"
 ) -> Question:
-    return services.ask_question(competition, user, org, body)
+    return qa.ask_question(competition, user, org, body)
 
 
 def refresh(obj):

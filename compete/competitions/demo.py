@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from compete.accounts.models import MemberRole, OrgCategory
 from compete.audit.services import Actor
-from compete.competitions import services
+from compete.competitions import qa, services
 from compete.competitions.models import CallVersion, Competition
 from compete.core import time as clock
 from compete.core.time import OSLO, now, oslo_to_utc
@@ -82,15 +82,15 @@ def _closed_competition(source, nav, nav_actor, innlandet, partner_actor) -> Non
         services.publish(competition, nav_actor)
         applicants = [_user(f"applicant{i}@demo.test", f"Søker {i}") for i in (1, 2, 3)]
         for user in applicants:
-            services.follow(competition, user, user.memberships[0].organisation if user.memberships else None)
+            qa.follow(competition, user, user.memberships[0].organisation if user.memberships else None)
         clock.freeze(real_now - timedelta(days=50))
-        q1 = services.ask_question(
+        q1 = qa.ask_question(
             competition,
             applicants[0],
             applicants[0].memberships[0].organisation,
             "Kan vi levere idéskissen på nynorsk?",
         )
-        services.publish_answer(
+        qa.publish_answer(
             q1, nav_actor, answer="Ja. Skissen kan skrives på bokmål, nynorsk eller engelsk.", public_body=q1.body
         )
         services.update_settings(
@@ -100,13 +100,13 @@ def _closed_competition(source, nav, nav_actor, innlandet, partner_actor) -> Non
             change_note="Innlandet fylkeskommune er med som medeier og får samme bruksrett.",
         )
         clock.freeze(real_now - timedelta(days=30))
-        q2 = services.ask_question(
+        q2 = qa.ask_question(
             competition,
             applicants[1],
             applicants[1].memberships[0].organisation,
             "Vi i Ungdomslos AS lurer på om to virksomheter kan søke sammen?",
         )
-        services.publish_answer(
+        qa.publish_answer(
             q2,
             partner_actor,
             answer="Ja, dersom én av dem står som ansvarlig søker.",

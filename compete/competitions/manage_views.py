@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from compete.audit.services import Actor
-from compete.competitions import permissions, queries, services
+from compete.competitions import permissions, qa, queries, services
 from compete.competitions.forms import (
     ActionForm,
     AnswerForm,
@@ -480,9 +480,7 @@ def manage_answer(slug: str, question_id: int):
     form = AnswerForm(prefix=f"q{question.id}")
     if form.validate_on_submit():
         try:
-            services.publish_answer(
-                question, _actor(competition), answer=form.answer.data, public_body=form.public_body.data
-            )
+            qa.publish_answer(question, _actor(competition), answer=form.answer.data, public_body=form.public_body.data)
         except DomainError as exc:
             db.session.rollback()
             flash(str(exc.message), "error")

@@ -14,7 +14,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from compete.competitions import permissions, queries, services
+from compete.competitions import permissions, qa, queries
 from compete.competitions.forms import ActionForm, QuestionForm
 from compete.competitions.snapshot import TIE_BREAK_RULES, build_snapshot, call_view, diff, ics_calendar, next_deadline
 from compete.competitions.states import CompetitionState, StagePhase
@@ -73,7 +73,7 @@ def _render_call(competition, version, versions, *, form=None):
         following=queries.is_following(competition, current_user),
         can_follow=permissions.can_follow(current_user, competition),
         can_ask=permissions.can_ask_question(current_user, competition),
-        question_deadline=services.question_deadline(competition, moment),
+        question_deadline=qa.question_deadline(competition, moment),
         question_form=form or QuestionForm(),
         tie_break=TIE_BREAK_RULES,
         action_form=ActionForm(),
@@ -126,7 +126,7 @@ def follow(slug: str):
     if not ActionForm().validate_on_submit():
         abort(400)
     organisation = permissions.participant_organisation(current_user, session.get("org_id"))
-    services.follow(competition, current_user, organisation)
+    qa.follow(competition, current_user, organisation)
     db.session.commit()
     flash(_("You follow this competition and will be told about amendments and answers."), "success")
     return redirect(url_for("competitions.call_page", slug=slug))
@@ -141,7 +141,7 @@ def unfollow(slug: str):
     if not ActionForm().validate_on_submit():
         abort(400)
     organisation = permissions.participant_organisation(current_user, session.get("org_id"))
-    services.unfollow(competition, current_user, organisation)
+    qa.unfollow(competition, current_user, organisation)
     db.session.commit()
     flash(_("You no longer follow this competition."), "success")
     return redirect(url_for("competitions.call_page", slug=slug))
@@ -159,7 +159,7 @@ def ask(slug: str):
         return _render_call(competition, versions[-1] if versions else None, versions, form=form), 400
     organisation = permissions.participant_organisation(current_user, session.get("org_id"))
     try:
-        services.ask_question(competition, current_user, organisation, form.body.data)
+        qa.ask_question(competition, current_user, organisation, form.body.data)
     except DomainError as exc:
         db.session.rollback()
         form.body.errors.append(str(exc.message))
