@@ -261,3 +261,87 @@ class CompetitionStaff(TimestampMixin, db.Model):
         UniqueConstraint("competition_id", "user_id", "role", name="uq_competition_staff_role"),
         CheckConstraint("role IN ('functionary', 'verifier')", name="role"),
     )
+
+
+class CallVersion(db.Model):
+    """One published version of the call (R4): an immutable snapshot of everything public.
+
+    Version 1 is the publication; every later version is an amendment with a change note.
+    """
+
+    __tablename__ = "call_versions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    competition_id: Mapped[int] = mapped_column(ForeignKey("competitions.id"), nullable=False)
+    number: Mapped[int] = mapped_column(Integer, nullable=False)
+    snapshot: Mapped[dict] = mapped_column(JSON, nullable=False)
+    change_note: Mapped[str] = mapped_column(Text, default="", nullable=False)
+    published_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    published_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+
+    competition: Mapped[Competition] = relationship()
+    published_by: Mapped[User | None] = relationship()
+
+    __table_args__ = (
+        UniqueConstraint("competition_id", "number", name="uq_call_versions_number"),
+        CheckConstraint("number >= 1", name="number_positive"),
+        CheckConstraint("number = 1 OR change_note <> ''", name="amendment_has_note"),
+    )
+
+
+class Follower(TimestampMixin, db.Model):
+    """A registered participant following a competition: receives amendments and answers."""
+
+    __tablename__ = "competition_followers"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    competition_id: Mapped[int] = mapped_column(ForeignKey("competitions.id"), nullable=False)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False)
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+
+    competition: Mapped[Competition] = relationship()
+    user: Mapped[User] = relationship()
+
+    __table_args__ = (UniqueConstraint("competition_id", "user_id", name="uq_competition_followers_pair"),)
+
+
+class Question(TimestampMixin, db.Model):
+    """A written question (R12). Published with its answer to everyone; the asker stays hidden."""
+
+    __tablename__ = "questions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    competition_id: Mapped[int] = mapped_column(ForeignKey("competitions.id"), nullable=False)
+    asker_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False)
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+    body: Mapped[str] = mapped_column(Text, nullable=False)
+    asked_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    public_body: Mapped[str | None] = mapped_column(Text)  # the question as published (anonymised)
+    answer: Mapped[str | None] = mapped_column(Text)
+    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    competition: Mapped[Competition] = relationship()
+    asker: Mapped[User] = relationship(foreign_keys=[asker_id])
+    organisation: Mapped[Organisation | None] = relationship()
+
+    __table_args__ = (
+        CheckConstraint(
+            "published_at IS NULL OR (answer IS NOT NULL AND public_body IS NOT NULL)", name="published_has_answer"
+        ),
+    )
+
+
+class CompetitionTemplate(TimestampMixin, db.Model):
+    """A saved call structure (stages, criteria, forms, texts) that new competitions start from."""
+
+    __tablename__ = "competition_templates"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), nullable=False)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), nullable=False)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    snapshot: Mapped[dict] = mapped_column(JSON, nullable=False)
+
+    organisation: Mapped[Organisation] = relationship()

@@ -1,0 +1,293 @@
+"""The public content of a call as plain data: snapshots, differences and publication checks.
+
+A snapshot is what a CallVersion stores (R4) and what the public call page shows. The
+checks name every missing or wrong item before publication (R1, R2, R3, R5, R7).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
+
+from flask_babel import lazy_gettext as _l
+
+from compete.competitions.models import Competition
+from compete.competitions.states import StageKind
+
+TIE_BREAK_RULES = {
+    "highest_first_criterion": _l("Highest score on the first criterion wins"),
+    "highest_minimum": _l("Highest lowest single criterion score wins"),
+    "jury_vote": _l("The jury decides by a separate vote"),
+    "lot": _l("Lot drawn in the presence of two officers"),
+}
+
+
+def _iso(value: datetime | None) -> str | None:
+    return None if value is None else value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_iso(value: str | None) -> datetime | None:
+    return None if not value else datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+
+
+def build_snapshot(competition: Competition) -> dict:
+    """Everything public in the call, as JSON-ready data."""
+    return {
+        "title": competition.title,
+        "summary": competition.summary,
+        "background": competition.background,
+        "budget": competition.budget,
+        "jury_binding": competition.jury_binding,
+        "follow_on_contract": competition.follow_on_contract,
+        "ipr_terms": competition.ipr_terms,
+        "standstill_days": competition.standstill_days,
+        "default_language": competition.default_language,
+        "owners": [owner.organisation.name for owner in competition.owners],
+        "eligibility": [
+            {"name": c.name, "definition": c.definition, "self_check_question": c.self_check_question}
+            for c in competition.eligibility_categories
+        ],
+        "stages": [
+            {
+                "position": s.position,
+                "name": s.name,
+                "kind": s.kind.value,
+                "description": s.description,
+                "opens_at": _iso(s.opens_at),
+                "deadline_at": _iso(s.deadline_at),
+                "question_deadline_at": _iso(s.question_deadline_at),
+                "advancing_count": s.advancing_count,
+                "award_amount": s.award_amount,
+                "anonymous": s.anonymous,
+                "tie_break_rule": s.tie_break_rule,
+                "criteria": [
+                    {
+                        "name": c.name,
+                        "description": c.description,
+                        "weight": c.weight,
+                        "scale_min": c.scale_min,
+                        "scale_max": c.scale_max,
+                        "descriptors": {str(k): v for k, v in sorted(c.descriptors.items(), key=lambda i: int(i[0]))},
+                    }
+                    for c in s.criteria
+                ],
+                "fields": [
+                    {
+                        "key": f.key,
+                        "kind": f.kind,
+                        "label": f.label,
+                        "help_text": f.help_text,
+                        "word_limit": f.word_limit,
+                        "required": f.required,
+                    }
+                    for f in s.fields
+                ],
+                "file_slots": [
+                    {
+                        "key": f.key,
+                        "label": f.label,
+                        "allowed_types": f.allowed_types,
+                        "max_mb": f.max_mb,
+                        "required": f.required,
+                    }
+                    for f in s.file_slots
+                ],
+            }
+            for s in competition.stages
+        ],
+    }
+
+
+def flatten(data, prefix: str = "") -> dict[str, object]:
+    """{"stages": [{"name": "A"}]} -> {"stages.1.name": "A"} (lists numbered from 1)."""
+    out: dict[str, object] = {}
+    if isinstance(data, dict):
+        for key, value in data.items():
+            out.update(flatten(value, f"{prefix}{key}."))
+    elif isinstance(data, list) and data and isinstance(data[0], dict):
+        for i, value in enumerate(data, start=1):
+            out.update(flatten(value, f"{prefix}{i}."))
+    else:
+        out[prefix.rstrip(".")] = ", ".join(map(str, data)) if isinstance(data, list) else data
+    return out
+
+
+@dataclass(frozen=True)
+class Change:
+    path: str
+    before: object
+    after: object
+
+
+def diff(old: dict, new: dict) -> list[Change]:
+    """What changed between two snapshots, in the order of the newer one."""
+    a, b = flatten(old), flatten(new)
+    keys = list(b) + [k for k in a if k not in b]
+    return [Change(k, a.get(k), b.get(k)) for k in keys if a.get(k) != b.get(k)]
+
+
+@dataclass(frozen=True)
+class Check:
+    errors: list[str]
+    warnings: list[str]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def check_call(competition: Competition, *, at: datetime, min_window_days: int = 14) -> Check:
+    """Every missing or wrong item that blocks publication (R1, R2, R3, R5), and R7 warnings."""
+    errors: list[str] = []
+    warnings: list[str] = []
+    if not competition.background.strip():
+        errors.append(_l("Background and need are missing."))
+    if competition.budget <= 0:
+        errors.append(_l("The budget is missing."))
+    if competition.jury_binding is None:
+        errors.append(_l("State whether the jury is binding or advisory."))
+    if competition.follow_on_contract is None:
+        errors.append(_l("State whether a follow-on contract may be awarded."))
+    if not competition.ipr_terms.strip():
+        errors.append(_l("The IPR terms are missing."))
+    if not competition.eligibility_categories:
+        warnings.append(_l("Add at least one eligibility category with its definition and self-check question."))
+    if not competition.stages:
+        errors.append(_l("Add at least one stage."))
+    if competition.total_stage_payments > competition.budget:
+        errors.append(
+            _l(
+                "Stage payments (%(payments)s kr) exceed the budget (%(budget)s kr).",
+                payments=competition.total_stage_payments,
+                budget=competition.budget,
+            )
+        )
+    previous_deadline = None
+    for stage in competition.stages:
+        name = f"{stage.position}. {stage.name}"
+        if stage.opens_at is None:
+            errors.append(_l("Stage %(stage)s: the opening time is missing.", stage=name))
+        if stage.deadline_at is None:
+            errors.append(_l("Stage %(stage)s: the deadline is missing.", stage=name))
+        if stage.kind == StageKind.SOLUTION_DEVELOPMENT:
+            if competition.follow_on_contract is False:
+                errors.append(
+                    _l(
+                        "Stage %(stage)s is a solution development stage, but the call says no follow-on contract "
+                        "will be awarded.",
+                        stage=name,
+                    )
+                )
+            continue
+        if stage.question_deadline_at is None and stage.position == 1:
+            errors.append(_l("Stage %(stage)s: the question deadline is missing.", stage=name))
+        elif stage.deadline_at and stage.question_deadline_at and stage.question_deadline_at > stage.deadline_at:
+            errors.append(_l("Stage %(stage)s: the question deadline is after the deadline.", stage=name))
+        if stage.advancing_count <= 0:
+            errors.append(_l("Stage %(stage)s: the number advancing is missing.", stage=name))
+        if stage.award_amount <= 0:
+            errors.append(_l("Stage %(stage)s: the payment per advancing participant is missing.", stage=name))
+        if not stage.criteria:
+            errors.append(_l("Stage %(stage)s: no criteria.", stage=name))
+        else:
+            total = sum(c.weight for c in stage.criteria)
+            if total != 100:
+                errors.append(
+                    _l("Stage %(stage)s: the weights total %(total)s %%, not 100 %%.", stage=name, total=total)
+                )
+        if not stage.tie_break_rule:
+            errors.append(_l("Stage %(stage)s: choose a tie-break rule.", stage=name))
+        if stage.opens_at and stage.deadline_at:
+            if stage.deadline_at - stage.opens_at < timedelta(days=min_window_days):
+                warnings.append(
+                    _l(
+                        "Stage %(stage)s: the submission window is shorter than %(days)s days.",
+                        stage=name,
+                        days=min_window_days,
+                    )
+                )
+            if previous_deadline and stage.opens_at < previous_deadline:
+                errors.append(_l("Stage %(stage)s opens before the previous stage's deadline.", stage=name))
+        if stage.position == 1 and stage.deadline_at and stage.deadline_at <= at and competition.published_at is None:
+            errors.append(_l("Stage %(stage)s: the deadline has already passed.", stage=name))
+        previous_deadline = stage.deadline_at or previous_deadline
+    return Check(errors, warnings)
+
+
+class CallView(SimpleNamespace):
+    """A snapshot with attribute access and parsed times, for templates."""
+
+
+def call_view(snapshot: dict) -> CallView:
+    def convert(value, key=""):
+        if isinstance(value, dict) and key != "descriptors":
+            return CallView(**{k: convert(v, k) for k, v in value.items()})
+        if isinstance(value, list):
+            return [convert(v) for v in value]
+        if key.endswith("_at"):
+            return parse_iso(value)
+        return value
+
+    view = convert(snapshot)
+    for stage in view.stages:
+        stage.total_payment = stage.advancing_count * stage.award_amount
+    return view
+
+
+def next_deadline(view: CallView, at: datetime) -> tuple[str, str, datetime] | None:
+    """(stage name, "deadline" or "questions", time) of the next deadline after `at`."""
+    upcoming = []
+    for stage in view.stages:
+        if stage.question_deadline_at and stage.question_deadline_at > at:
+            upcoming.append((stage.question_deadline_at, stage.name, "questions"))
+        if stage.deadline_at and stage.deadline_at > at:
+            upcoming.append((stage.deadline_at, stage.name, "deadline"))
+    if not upcoming:
+        return None
+    when, name, kind = min(upcoming)
+    return name, kind, when
+
+
+def ics_calendar(slug: str, title: str, view: CallView, *, stamp: datetime, base_url: str) -> str:
+    """The call's deadlines as an RFC 5545 calendar: UTC times with Z, CRLF line endings, folded lines."""
+
+    def esc(text: str) -> str:
+        return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+
+    def fold(line: str) -> list[str]:
+        out, current = [], ""
+        for char in line:
+            if len((current + char).encode()) > 75:
+                out.append(current)
+                current = " " + char
+            else:
+                current += char
+        out.append(current)
+        return out
+
+    def utc(moment: datetime) -> str:
+        return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Compete//Calls//EN", "CALSCALE:GREGORIAN", "METHOD:PUBLISH"]
+    events = []
+    for stage in view.stages:
+        if stage.question_deadline_at:
+            events.append(
+                ("questions", stage, stage.question_deadline_at, f"{title}: {stage.name} – question deadline")
+            )
+        if stage.deadline_at:
+            events.append(("deadline", stage, stage.deadline_at, f"{title}: {stage.name} – deadline"))
+    for kind, stage, when, summary in events:
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:{slug}-stage{stage.position}-{kind}@compete",
+            f"DTSTAMP:{utc(stamp)}",
+            f"DTSTART:{utc(when)}",
+            f"DTEND:{utc(when)}",
+            f"SUMMARY:{esc(summary)}",
+            f"URL:{base_url}/competitions/{slug}",
+            "END:VEVENT",
+        ]
+    lines.append("END:VCALENDAR")
+    return "".join(f"{part}\r\n" for line in lines for part in fold(line))
