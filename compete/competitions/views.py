@@ -169,4 +169,4 @@ def ask(slug: str):
     return redirect(url_for("competitions.call_page", slug=slug))
 
 
-from compete.competitions import manage_views  # noqa: E402, F401 - registers the officer routes on bp
+from compete.competitions import manage  # noqa: E402, F401 - registers the officer routes on bp
