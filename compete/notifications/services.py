@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import logging
 import smtplib
+from contextlib import nullcontext
 from datetime import timedelta
 
-from flask import current_app, render_template
+from flask import current_app, has_request_context, render_template
 from flask_babel import force_locale
 from flask_mail import Message
 from sqlalchemy import select
@@ -40,7 +41,9 @@ def queue_email(
     context.setdefault("base_url", current_app.config["BASE_URL"].rstrip("/"))
     context.setdefault("recipient", recipient)
     context.setdefault("competition", competition)
-    with force_locale(language):
+    # Outside a request (CLI, worker) url_for still works: paths are made relative to BASE_URL.
+    request_context = nullcontext() if has_request_context() else current_app.test_request_context("/")
+    with request_context, force_locale(language):
         subject = render_template(f"emails/{kind}.subject.txt", **context).strip()
         body_text = render_template(f"emails/{kind}.txt", **context)
         body_html = render_template(f"emails/{kind}.html", **context)

@@ -110,6 +110,7 @@ class S3Storage:
             endpoint_url=endpoint_url,
             config=BotoConfig(
                 s3={"addressing_style": "path"},
+                signature_version="s3v4",
                 retries={"max_attempts": 2, "mode": "standard"},
                 connect_timeout=3,
                 read_timeout=10,
@@ -125,7 +126,10 @@ class S3Storage:
             raise StorageError(str(exc)) from exc
 
     def save(self, key, stream, content_type="application/octet-stream") -> int:
-        start = stream.tell() if hasattr(stream, "tell") else 0
+        start = stream.tell()
+        stream.seek(0, os.SEEK_END)
+        size = stream.tell() - start
+        stream.seek(start)
         self._call(
             self.client.upload_fileobj,
             stream,
@@ -133,7 +137,7 @@ class S3Storage:
             _safe_key(key),
             ExtraArgs={"ContentType": content_type, "ACL": "private"},
         )
-        return stream.tell() - start if hasattr(stream, "tell") else -1
+        return size
 
     def open(self, key) -> Iterator[bytes]:
         body = self._call(self.client.get_object, Bucket=self.bucket, Key=_safe_key(key))["Body"]

@@ -56,11 +56,18 @@ class Submission(TimestampMixin, db.Model):
     )
     # Draft being edited (form content, autosaved); not evaluated.
     draft_content: Mapped[dict] = mapped_column(JSON, default=dict, nullable=False)
+    draft_secret_fields: Mapped[list] = mapped_column(JSON, default=list, nullable=False)
     draft_saved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The eligibility self-check (R10): which published category the participant says applies.
+    eligibility_category: Mapped[str] = mapped_column(String(120), nullable=False)
+    self_check_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    checked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     stage: Mapped[Stage] = relationship()
     organisation: Mapped[Organisation] = relationship()
-    created_by: Mapped[User] = relationship()
+    created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])
     versions: Mapped[list[SubmissionVersion]] = relationship(
         back_populates="submission", foreign_keys="SubmissionVersion.submission_id", order_by="SubmissionVersion.number"
     )
@@ -120,3 +127,23 @@ class Attachment(TimestampMixin, db.Model):
 
     submission: Mapped[Submission] = relationship()
     version: Mapped[SubmissionVersion | None] = relationship(back_populates="attachments")
+
+
+class LateAttempt(db.Model):
+    """A write refused because the deadline had passed (R15): who, when, what was sent."""
+
+    __tablename__ = "late_attempts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    stage_id: Mapped[int] = mapped_column(ForeignKey("stages.id"), nullable=False, index=True)
+    submission_id: Mapped[int | None] = mapped_column(ForeignKey("submissions.id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False)
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+    action: Mapped[str] = mapped_column(String(30), nullable=False)  # submit, save, upload, withdraw, start
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    # [{"name": ..., "size": ..., "sha256": ...}] of files in the refused request, and the form content hash.
+    file_hashes: Mapped[list] = mapped_column(JSON, default=list, nullable=False)
+    content_sha256: Mapped[str | None] = mapped_column(String(64))
+
+    user: Mapped[User] = relationship()
+    organisation: Mapped[Organisation | None] = relationship()

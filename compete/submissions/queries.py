@@ -1,0 +1,155 @@
+"""Reads for submissions, each loading what its page shows in a constant number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from compete.accounts.models import Membership, Organisation, User
+from compete.competitions.models import Competition, Stage
+from compete.extensions import db
+from compete.submissions.models import Attachment, LateAttempt, Submission, SubmissionVersion
+
+
+def submission_by_id(submission_id: int) -> Submission | None:
+    return db.session.scalars(
+        select(Submission)
+        .where(Submission.id == submission_id)
+        .options(
+            selectinload(Submission.stage).selectinload(Stage.fields),
+            selectinload(Submission.stage).selectinload(Stage.file_slots),
+            selectinload(Submission.organisation),
+        )
+    ).first()
+
+
+def submission_for(stage: Stage, organisation: Organisation) -> Submission | None:
+    return db.session.scalars(
+        select(Submission).where(Submission.stage_id == stage.id, Submission.organisation_id == organisation.id)
+    ).first()
+
+
+def submissions_of_user(user: User) -> list[Submission]:
+    """Every submission of every organisation the user belongs to, for the dashboard."""
+    org_ids = select(Membership.organisation_id).where(Membership.user_id == user.id)
+    return list(
+        db.session.scalars(
+            select(Submission)
+            .where(Submission.organisation_id.in_(org_ids))
+            .options(
+                selectinload(Submission.stage).selectinload(Stage.competition),
+                selectinload(Submission.organisation),
+                selectinload(Submission.versions),
+            )
+            .order_by(Submission.created_at.desc(), Submission.id.desc())
+        )
+    )
+
+
+def version(submission: Submission, number: int) -> SubmissionVersion | None:
+    return db.session.scalars(
+        select(SubmissionVersion)
+        .where(SubmissionVersion.submission_id == submission.id, SubmissionVersion.number == number)
+        .options(selectinload(SubmissionVersion.attachments))
+    ).first()
+
+
+def attachment(submission: Submission, attachment_id: int) -> Attachment | None:
+    return db.session.scalars(
+        select(Attachment).where(Attachment.id == attachment_id, Attachment.submission_id == submission.id)
+    ).first()
+
+
+def stage_submissions(stage: Stage) -> list[Submission]:
+    return list(
+        db.session.scalars(
+            select(Submission)
+            .where(Submission.stage_id == stage.id)
+            .options(selectinload(Submission.organisation), selectinload(Submission.current_version))
+            .order_by(Submission.code)
+        )
+    )
+
+
+@dataclass(frozen=True)
+class LogRow:
+    at: datetime
+    event: str  # submitted, withdrawn, late
+    code: str | None
+    organisation: str
+    orgnr: str | None
+    person: str
+    detail: str
+    hashes: list[str]
+
+
+def receipt_log(stage: Stage) -> list[LogRow]:
+    """Every submitted version, withdrawal and late attempt of a stage, in time order."""
+    versions = db.session.scalars(
+        select(SubmissionVersion)
+        .join(Submission, Submission.id == SubmissionVersion.submission_id)
+        .where(Submission.stage_id == stage.id)
+        .options(
+            selectinload(SubmissionVersion.submission).selectinload(Submission.organisation),
+            selectinload(SubmissionVersion.submitted_by),
+            selectinload(SubmissionVersion.attachments),
+        )
+    ).all()
+    withdrawn = db.session.scalars(
+        select(Submission)
+        .where(Submission.stage_id == stage.id, Submission.withdrawn_at.is_not(None))
+        .options(selectinload(Submission.organisation), selectinload(Submission.created_by))
+    ).all()
+    late = db.session.scalars(
+        select(LateAttempt)
+        .where(LateAttempt.stage_id == stage.id)
+        .options(selectinload(LateAttempt.user), selectinload(LateAttempt.organisation))
+    ).all()
+    rows = [
+        LogRow(
+            at=v.submitted_at,
+            event="submitted",
+            code=v.submission.code,
+            organisation=v.submission.organisation.name,
+            orgnr=v.submission.organisation.orgnr,
+            person=v.submitted_by.name,
+            detail=f"v{v.number}",
+            hashes=[f"content {v.content_sha256}", *(f"{a.filename} {a.sha256}" for a in v.attachments)],
+        )
+        for v in versions
+    ]
+    rows += [
+        LogRow(
+            at=s.withdrawn_at,
+            event="withdrawn",
+            code=s.code,
+            organisation=s.organisation.name,
+            orgnr=s.organisation.orgnr,
+            person="",
+            detail="",
+            hashes=[],
+        )
+        for s in withdrawn
+    ]
+    rows += [
+        LogRow(
+            at=a.at,
+            event="late",
+            code=None,
+            organisation=a.organisation.name if a.organisation else "",
+            orgnr=a.organisation.orgnr if a.organisation else None,
+            person=a.user.name,
+            detail=a.action,
+            hashes=([f"content {a.content_sha256}"] if a.content_sha256 else [])
+            + [f"{f['name']} {f['sha256']}" for f in a.file_hashes],
+        )
+        for a in late
+    ]
+    return sorted(rows, key=lambda row: row.at)
+
+
+def stage_of(competition: Competition, position: int) -> Stage | None:
+    return next((s for s in competition.stages if s.position == position), None)

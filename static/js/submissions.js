@@ -1,0 +1,96 @@
+// Small helpers for the submission form: live word counts, autosave, upload progress,
+// and a submit button that cannot be pressed twice. Everything works without this file.
+(function () {
+  "use strict";
+  var form = document.getElementById("sketch-form");
+  var csrf = form ? form.querySelector("input[name=csrf_token]") : null;
+  var status = document.getElementById("autosave-status");
+
+  function words(text) {
+    var trimmed = text.trim();
+    return trimmed ? trimmed.split(/\s+/).length : 0;
+  }
+
+  // Live word counts next to fields with a limit.
+  document.querySelectorAll("[data-word-limit]").forEach(function (input) {
+    var limit = parseInt(input.getAttribute("data-word-limit"), 10);
+    var counter = document.getElementById(input.id + "-count");
+    if (!limit || !counter) return;
+    var template = counter.textContent.replace(/^\d+/, "{count}");
+    var update = function () {
+      var count = words(input.value);
+      counter.textContent = template.replace("{count}", count);
+      counter.classList.toggle("over-limit", count > limit);
+    };
+    input.addEventListener("input", update);
+    update();
+  });
+
+  // Autosave the text fields every 10 seconds after a change.
+  if (form && form.dataset.autosaveUrl && csrf) {
+    var dirty = false;
+    form.addEventListener("input", function (event) {
+      if (event.target.type !== "file") dirty = true;
+    });
+    var collect = function () {
+      var content = {}, secret = [];
+      form.querySelectorAll("[name^=field_]").forEach(function (el) { content[el.name.slice(6)] = el.value; });
+      form.querySelectorAll("[name^=secret_]").forEach(function (el) { if (el.checked) secret.push(el.name.slice(7)); });
+      return { content: content, secret_fields: secret };
+    };
+    setInterval(function () {
+      if (!dirty) return;
+      dirty = false;
+      fetch(form.dataset.autosaveUrl, {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { "Content-Type": "application/json", "X-CSRFToken": csrf.value },
+        body: JSON.stringify(collect())
+      }).then(function (response) {
+        return response.json().then(function (body) {
+          if (status) status.textContent = response.ok ? body.message : body.error;
+        });
+      }).catch(function () { dirty = true; });
+    }, 10000);
+  }
+
+  // Upload with a progress bar; the server's answer replaces the page as a normal post would.
+  if (form && window.FormData && window.XMLHttpRequest) {
+    var progress = form.querySelector(".upload-progress");
+    var bar = document.getElementById("upload-progress");
+    form.addEventListener("submit", function (event) {
+      var hasFile = Array.prototype.some.call(form.querySelectorAll("input[type=file]"), function (el) {
+        return el.files && el.files.length;
+      });
+      if (!hasFile || !progress) return;
+      event.preventDefault();
+      var data = new FormData(form);
+      if (event.submitter && event.submitter.name) data.append(event.submitter.name, event.submitter.value);
+      var xhr = new XMLHttpRequest();
+      xhr.open("POST", form.action || window.location.href);
+      progress.hidden = false;
+      xhr.upload.addEventListener("progress", function (e) {
+        if (e.lengthComputable) {
+          var pct = Math.round((e.loaded / e.total) * 100);
+          bar.value = pct;
+          bar.textContent = pct + " %";
+        }
+      });
+      xhr.addEventListener("load", function () {
+        history.replaceState(null, "", xhr.responseURL);
+        document.open();
+        document.write(xhr.responseText);
+        document.close();
+      });
+      xhr.addEventListener("error", function () { progress.hidden = true; form.submit(); });
+      xhr.send(data);
+    });
+  }
+
+  // One submission per click.
+  document.querySelectorAll("button[data-once]").forEach(function (button) {
+    button.form.addEventListener("submit", function () {
+      setTimeout(function () { button.disabled = true; }, 0);
+    });
+  });
+})();
