@@ -65,3 +65,10 @@ def can_do_formal_check(user: User, competition: Competition) -> bool:
 
 def can_extend_deadline(user: User, competition: Competition) -> bool:
     return can_manage_competition(user, competition)
+
+
+def can_take_part(user: User, competition: Competition, organisation: Organisation | None) -> bool:
+    """A verified member acting for an organisation that is not one of the competition's buyers."""
+    if organisation is None or not is_member(user, organisation):
+        return False
+    return all(owner.organisation_id != organisation.id for owner in competition.owners)

@@ -80,6 +80,8 @@ def start(slug: str, position: int):
     if organisation is None:
         flash(_("Register or choose an organisation before you take part."), "info")
         return redirect(url_for("accounts.organisations"))
+    if not permissions.can_take_part(current_user, competition, organisation):
+        abort(403)
     existing = queries.submission_for(stage, organisation)
     if existing is not None:
         return redirect(url_for("submissions.edit", submission_id=existing.id))
