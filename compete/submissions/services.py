@@ -413,6 +413,8 @@ def submit(submission: Submission, user: User, idempotency_key: str) -> Submissi
         ).first()
         if existing is not None and existing.submission_id == submission.id:
             return existing
+    # Serialise concurrent submits of one submission (PostgreSQL; SQLite locks the whole database on write).
+    db.session.execute(select(Submission.id).where(Submission.id == submission.id).with_for_update())
     stage = submission.stage
     content = _clean_content(stage, submission.draft_content or {})
     uploads = draft_attachments(submission)

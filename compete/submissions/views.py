@@ -256,11 +256,10 @@ def confirm(submission_id: int):
             flash(_("Check the warnings below and confirm before you submit."), "error")
         else:
             try:
-                version = services.submit(submission, current_user, form.idempotency_key.data)
+                version = _submit_with_retry(submission.id, form.idempotency_key.data)
             except DomainError as exc:
                 _flash_refusal(exc)
                 return redirect(url_for("submissions.confirm", submission_id=submission.id))
-            db.session.commit()
             flash(_("Your submission was received."), "success")
             return redirect(url_for("submissions.receipt", submission_id=submission.id, number=version.number))
     return render_template(
@@ -273,6 +272,30 @@ def confirm(submission_id: int):
         attachments=services.draft_attachments(submission),
         now=now(),
     )
+
+
+def _submit_with_retry(submission_id: int, key: str, attempts: int = 5):
+    """Submit and commit; a concurrent submit of the same entry makes us start again from a fresh read."""
+    from sqlalchemy import update
+    from sqlalchemy.exc import IntegrityError, OperationalError
+
+    from compete.submissions.models import Submission
+
+    for attempt in range(attempts):
+        # Start a fresh transaction whose first statement takes the write lock (SQLite) or the
+        # row lock (PostgreSQL), so that concurrent submits queue instead of colliding.
+        db.session.rollback()
+        db.session.execute(update(Submission).where(Submission.id == submission_id).values(id=Submission.id))
+        submission = queries.submission_by_id(submission_id)
+        try:
+            version = services.submit(submission, current_user, key)
+            db.session.commit()
+            return version
+        except (IntegrityError, OperationalError):
+            db.session.rollback()
+            if attempt == attempts - 1:
+                raise
+    raise AssertionError("unreachable")
 
 
 @bp.post("/submissions/<int:submission_id>/withdraw")
