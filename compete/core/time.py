@@ -69,3 +69,21 @@ def to_oslo(moment: datetime) -> datetime:
 
 def oslo_date_time_to_utc(day: date, clock: time) -> datetime:
     return oslo_to_utc(datetime.combine(day, clock))
+
+
+class frozen_at:  # noqa: N801 - used like a function: `with frozen_at(moment): ...`
+    """Run a block as if the clock showed `moment` (demo data, tests); restores the previous clock."""
+
+    def __init__(self, moment: datetime):
+        self.moment = moment
+        self.previous: datetime | None = None
+
+    def __enter__(self):
+        self.previous = _frozen
+        freeze(self.moment)
+        return self
+
+    def __exit__(self, *exc):
+        global _frozen
+        _frozen = self.previous
+        return False
