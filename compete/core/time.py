@@ -71,7 +71,7 @@ def oslo_date_time_to_utc(day: date, clock: time) -> datetime:
     return oslo_to_utc(datetime.combine(day, clock))
 
 
-class frozen_at:  # noqa: N801 - used like a function: `with frozen_at(moment): ...`
+class frozen_at:
     """Run a block as if the clock showed `moment` (demo data, tests); restores the previous clock."""
 
     def __init__(self, moment: datetime):
