@@ -93,6 +93,12 @@ def send_pending(limit: int = 100) -> tuple[int, int]:
         message.attempts += 1
         try:
             _deliver(message)
+        except UnicodeError as exc:
+            # A non-ASCII local part needs SMTPUTF8, which Flask-Mail lacks: retrying cannot help.
+            failed += 1
+            message.status = OutboxStatus.FAILED
+            message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+            log.warning("outbox #%s to %s cannot be sent: %s", message.id, message.recipient_email, message.last_error)
         except (OSError, smtplib.SMTPException) as exc:
             failed += 1
             message.last_error = f"{type(exc).__name__}: {exc}"[:2000]

@@ -67,7 +67,8 @@
       var data = new FormData(form);
       if (event.submitter && event.submitter.name) data.append(event.submitter.name, event.submitter.value);
       var xhr = new XMLHttpRequest();
-      xhr.open("POST", form.action || window.location.href);
+      // form.action would be the buttons named "action"; read the attribute instead.
+      xhr.open("POST", form.getAttribute("action") || window.location.href);
       progress.hidden = false;
       xhr.upload.addEventListener("progress", function (e) {
         if (e.lengthComputable) {

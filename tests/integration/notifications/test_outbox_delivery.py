@@ -122,3 +122,16 @@ def test_cli_queues_and_sends_a_test_message(app, smtp):
     assert queued.output.startswith("queued message ")
     assert sent.output == "sent 1, failed 0\n"
     assert smtp.messages[0]["Subject"] == "Test message from Compete – æøå ÆØÅ"
+
+
+def test_an_address_smtp_cannot_carry_fails_without_stopping_the_others(app, smtp):
+    bad = queue_email("notifications/test", to="gründer@example.test")
+    good = queue_email("notifications/test", to="ok@example.test")
+
+    assert send_pending() == (1, 1)
+
+    db.session.refresh(bad)
+    db.session.refresh(good)
+    assert (bad.status, good.status) == (OutboxStatus.FAILED, OutboxStatus.SENT)
+    assert bad.last_error.startswith("UnicodeEncodeError")
+    assert [m["To"] for m in smtp.messages] == ["ok@example.test"]
