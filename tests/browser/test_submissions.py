@@ -29,8 +29,8 @@ def test_participant_submits_replaces_and_is_refused_after_the_deadline(
         from tests.factories import make_competition
 
         buyer = make_org(name="NAV Øst", buyer=True)
-        officer = make_officer(buyer, email="officer@ost.test", password=PASSWORD)
-        user, organisation = make_participant(email="grunder@startup.test", password=PASSWORD)
+        make_officer(buyer, email="officer@ost.test", password=PASSWORD)
+        _user, organisation = make_participant(email="grunder@startup.test", password=PASSWORD)
         organisation.name = "Spirekraft AS"
         competition = make_competition(buyer, slug="unge-ost")
         deadline = competition.stages[0].deadline_at
