@@ -246,3 +246,40 @@ def test_codes_are_random_and_unique_per_stage(setup):
     codes = {services.new_code() for _ in range(200)}
     assert len(codes) == 200
     assert all(len(c) == 9 and c[4] == "-" for c in codes)
+
+
+def test_storage_outage_gives_a_clear_error_and_keeps_the_draft(setup, app):
+    from compete.storage.backends import S3Storage
+    from tests.conftest import free_port
+
+    submission = services.start_submission(setup.stage, setup.user, setup.organisation, "")
+    services.save_draft(submission, setup.user, GOOD_CONTENT)
+    app.extensions["compete_storage"] = S3Storage("down", "us-east-1", f"http://127.0.0.1:{free_port()}")
+
+    with pytest.raises(DomainError) as excinfo:
+        services.add_attachment(submission, setup.user, "sketch", "s.pdf", make_pdf())
+
+    assert excinfo.value.code == "storage"
+    assert str(excinfo.value.message) == (
+        "Filen kunne ikke lagres nå. Utkastet ditt er lagret; prøv å laste opp igjen senere."
+    )
+    assert submission.draft_content == GOOD_CONTENT
+    assert services.draft_attachments(submission) == []
+
+
+def test_uploads_go_to_s3_when_configured(setup, app, s3_endpoint):
+    import boto3
+
+    from compete.storage.backends import S3Storage
+
+    boto3.client("s3", region_name="us-east-1", endpoint_url=s3_endpoint).create_bucket(Bucket="compete-uploads")
+    app.extensions["compete_storage"] = S3Storage("compete-uploads", "us-east-1", s3_endpoint)
+    submission = services.start_submission(setup.stage, setup.user, setup.organisation, "")
+    pdf = make_pdf()
+
+    attachment = services.add_attachment(submission, setup.user, "sketch", "s.pdf", pdf)
+
+    stored = boto3.client("s3", region_name="us-east-1", endpoint_url=s3_endpoint).get_object(
+        Bucket="compete-uploads", Key=attachment.storage_key
+    )["Body"].read()
+    assert files.sha256(stored) == attachment.sha256

@@ -1,14 +1,10 @@
-"""Participant pages (start, write, upload, submit, receipts, dashboard) and the officers' receipt
-log, deadline extension and formal check."""
+"""Participant pages: start, write, upload, submit, withdraw, receipts, dashboard."""
 
 from __future__ import annotations
 
-import csv
-import io
 import uuid
 
 from flask import (
-    Blueprint,
     Response,
     abort,
     flash,
@@ -23,53 +19,21 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from compete.accounts.queries import acting_organisation
-from compete.audit.services import Actor
-from compete.competitions import queries as competition_queries
-from compete.competitions.permissions import officer_organisation
 from compete.competitions.states import StagePhase
 from compete.core.errors import DomainError
 from compete.core.formatting import format_iso
-from compete.core.time import now, oslo_to_utc
+from compete.core.time import now
 from compete.extensions import db
 from compete.storage.backends import StorageError, get_storage
 from compete.submissions import permissions, queries, services
-from compete.submissions.forms import EmptyForm, ExtendForm, RejectForm, SelfCheckForm, SubmitForm, sketch_form_class
-from compete.submissions.models import SubmissionStatus
+from compete.submissions.forms import EmptyForm, SelfCheckForm, SubmitForm, sketch_form_class
 from compete.submissions.receipts import receipt_pdf
-
-bp = Blueprint("submissions", __name__)
-
-
-def _competition_stage(slug: str, position: int):
-    competition = competition_queries.competition_by_slug(slug)
-    if competition is None:
-        abort(404)
-    stage = queries.stage_of(competition, position)
-    if stage is None:
-        abort(404)
-    return competition, stage
-
-
-def _own_submission(submission_id: int):
-    submission = queries.submission_by_id(submission_id)
-    if submission is None:
-        abort(404)
-    if not permissions.can_edit_submission(current_user, submission):
-        abort(403)
-    return submission
-
-
-def _flash_refusal(exc: DomainError) -> None:
-    if isinstance(exc, services.DeadlinePassed):
-        db.session.commit()  # keep the log of the late attempt (R15)
-    else:
-        db.session.rollback()
-    flash(str(exc.message), "error")
-    for detail in exc.details:
-        flash(detail, "error")
-
-
-# --- participants --------------------------------------------------------------------------------
+from compete.submissions.views import (
+    _competition_stage,
+    _flash_refusal,
+    _own_submission,
+    bp,
+)
 
 
 @bp.route("/competitions/<slug>/stages/<int:position>/start", methods=["GET", "POST"])
@@ -353,143 +317,3 @@ def dashboard():
     return render_template(
         "submissions/dashboard.html", submissions=queries.submissions_of_user(current_user), now=now()
     )
-
-
-# --- officers and the functionary -------------------------------------------------------------------
-
-MANAGE = "/manage/competitions/<slug>/stages/<int:position>"
-
-
-def _staff_stage(slug: str, position: int, predicate):
-    competition, stage = _competition_stage(slug, position)
-    if not predicate(current_user, competition):
-        abort(403)
-    return competition, stage
-
-
-def _staff_actor(competition) -> Actor:
-    organisation = officer_organisation(current_user, competition)
-    return Actor(current_user, organisation, "officer" if organisation is not None else "functionary")
-
-
-@bp.get(f"{MANAGE}/receipts")
-@login_required
-def receipt_log(slug: str, position: int):
-    competition, stage = _staff_stage(slug, position, permissions.can_view_receipt_log)
-    return render_template(
-        "submissions/receipt_log.html",
-        competition=competition,
-        stage=stage,
-        rows=queries.receipt_log(stage),
-        submissions=queries.stage_submissions(stage),
-    )
-
-
-@bp.get(f"{MANAGE}/receipts.csv")
-@login_required
-def receipt_log_csv(slug: str, position: int):
-    competition, stage = _staff_stage(slug, position, permissions.can_view_receipt_log)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["time_utc", "event", "code", "organisation", "orgnr", "person", "detail", "sha256"])
-    for row in queries.receipt_log(stage):
-        writer.writerow(
-            [
-                format_iso(row.at),
-                row.event,
-                row.code or "",
-                row.organisation,
-                row.orgnr or "",
-                row.person,
-                row.detail,
-                " | ".join(row.hashes),
-            ]
-        )
-    return Response(
-        out.getvalue(),
-        mimetype="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="receipts-{competition.slug}-{position}.csv"'},
-    )
-
-
-@bp.route(f"{MANAGE}/extend", methods=["GET", "POST"])
-@login_required
-def extend(slug: str, position: int):
-    competition, stage = _staff_stage(slug, position, permissions.can_extend_deadline)
-    form = ExtendForm()
-    if form.validate_on_submit():
-        from datetime import datetime
-
-        from compete.core.time import InvalidLocalTime
-
-        try:
-            deadline = oslo_to_utc(datetime.combine(form.day.data, form.clock.data))
-        except InvalidLocalTime:
-            form.clock.errors.append(
-                _("This time does not exist or occurs twice when the clocks change. Choose another time.")
-            )
-        else:
-            try:
-                services.extend_deadline(stage, _staff_actor(competition), deadline, form.reason.data)
-            except DomainError as exc:
-                _flash_refusal(exc)
-            else:
-                db.session.commit()
-                flash(_("The deadline was extended for everyone."), "success")
-                return redirect(url_for("submissions.receipt_log", slug=slug, position=position))
-    return render_template("submissions/extend.html", competition=competition, stage=stage, form=form)
-
-
-@bp.get(f"{MANAGE}/formal-check")
-@login_required
-def formal_check(slug: str, position: int):
-    competition, stage = _staff_stage(slug, position, permissions.can_do_formal_check)
-    return render_template(
-        "submissions/formal_check.html",
-        competition=competition,
-        stage=stage,
-        submissions=[s for s in queries.stage_submissions(stage) if s.status == SubmissionStatus.SUBMITTED],
-        form=EmptyForm(),
-        reject_form=RejectForm(),
-        phase=stage.phase(now()),
-    )
-
-
-@bp.post(f"{MANAGE}/formal-check/start")
-@login_required
-def formal_check_start(slug: str, position: int):
-    competition, stage = _staff_stage(slug, position, permissions.can_do_formal_check)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
-    try:
-        services.start_formal_check(stage, _staff_actor(competition))
-    except DomainError as exc:
-        _flash_refusal(exc)
-    else:
-        db.session.commit()
-        flash(_("The formal check has started."), "success")
-    return redirect(url_for("submissions.formal_check", slug=slug, position=position))
-
-
-@bp.post(f"{MANAGE}/formal-check/<int:submission_id>")
-@login_required
-def formal_check_decide(slug: str, position: int, submission_id: int):
-    competition, stage = _staff_stage(slug, position, permissions.can_do_formal_check)
-    submission = queries.submission_by_id(submission_id)
-    if submission is None or submission.stage_id != stage.id:
-        abort(404)
-    eligible = request.form.get("decision") == "eligible"
-    form = EmptyForm() if eligible else RejectForm()
-    if not form.validate_on_submit():
-        flash(_("Write the ground for the rejection."), "error")
-        return redirect(url_for("submissions.formal_check", slug=slug, position=position))
-    try:
-        services.decide_eligibility(
-            submission, _staff_actor(competition), eligible=eligible, ground="" if eligible else form.ground.data
-        )
-    except DomainError as exc:
-        _flash_refusal(exc)
-    else:
-        db.session.commit()
-        flash(_("Entry %(code)s was marked.", code=submission.code), "success")
-    return redirect(url_for("submissions.formal_check", slug=slug, position=position))

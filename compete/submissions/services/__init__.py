@@ -1,0 +1,56 @@
+"""Writes for submissions: start, draft, attachments, submit with receipt, withdraw, late attempts,
+extensions and the formal check. Services flush only; the request commits."""
+
+from compete.submissions.services.drafting import (
+    CODE_ALPHABET,
+    DeadlinePassed,
+    add_attachment,
+    content_sha256,
+    draft_attachments,
+    is_selected,
+    new_code,
+    record_late_attempt,
+    remove_attachment,
+    require_open,
+    save_draft,
+    start_submission,
+    word_count,
+)
+from compete.submissions.services.officers import (
+    decide_eligibility,
+    extend_deadline,
+    start_formal_check,
+)
+from compete.submissions.services.submitting import (
+    Receipt,
+    leak_warnings,
+    receipt_for,
+    submit,
+    validation_errors,
+    withdraw,
+)
+
+__all__ = [
+    "CODE_ALPHABET",
+    "DeadlinePassed",
+    "Receipt",
+    "add_attachment",
+    "content_sha256",
+    "decide_eligibility",
+    "draft_attachments",
+    "extend_deadline",
+    "is_selected",
+    "leak_warnings",
+    "new_code",
+    "receipt_for",
+    "record_late_attempt",
+    "remove_attachment",
+    "require_open",
+    "save_draft",
+    "start_formal_check",
+    "start_submission",
+    "submit",
+    "validation_errors",
+    "withdraw",
+    "word_count",
+]

@@ -1,0 +1,294 @@
+"""Starting a submission, deadlines and late attempts, drafts and attachments (R10, R15, R18, R19, R36)."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import secrets
+import uuid
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from compete.accounts.models import Organisation, User
+from compete.audit.services import Actor, record
+from compete.awards.models import Selection
+from compete.competitions.models import Stage
+from compete.competitions.states import StagePhase
+from compete.core.errors import DomainError
+from compete.core.time import now
+from compete.extensions import db
+from compete.storage.backends import StorageError, get_storage
+from compete.submissions import files
+from compete.submissions.models import (
+    Attachment,
+    LateAttempt,
+    Submission,
+    SubmissionStatus,
+)
+
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
+
+
+class DeadlinePassed(DomainError):
+    """The stage is not open for writes; the attempt has been logged (R15)."""
+
+
+def _participant(user: User, organisation: Organisation | None) -> Actor:
+    return Actor(user, organisation, "participant")
+
+
+def new_code() -> str:
+    """A random, non-sequential code such as "K7QX-M2PA" (R19)."""
+    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
+    return f"{raw[:4]}-{raw[4:]}"
+
+
+def content_sha256(content: dict) -> str:
+    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def word_count(text: str) -> int:
+    return len((text or "").split())
+
+
+# --- deadlines and late attempts ----------------------------------------------------------------
+
+
+def record_late_attempt(
+    stage: Stage,
+    user: User,
+    organisation: Organisation | None,
+    action: str,
+    *,
+    submission: Submission | None = None,
+    uploads: list[tuple[str, bytes]] = (),
+    content: dict | None = None,
+) -> LateAttempt:
+    """Log a refused write after the deadline with the hashes of what was sent (R15)."""
+    attempt = LateAttempt(
+        stage_id=stage.id,
+        submission_id=submission.id if submission else None,
+        user_id=user.id,
+        organisation_id=organisation.id if organisation else None,
+        action=action,
+        at=now(),
+        file_hashes=[{"name": name, "size": len(data), "sha256": files.sha256(data)} for name, data in uploads],
+        content_sha256=content_sha256(content) if content is not None else None,
+    )
+    db.session.add(attempt)
+    db.session.flush()
+    record(
+        _participant(user, organisation),
+        "submission.late_attempt",
+        attempt,
+        competition=stage.competition,
+        after={"action": action, "files": attempt.file_hashes, "content_sha256": attempt.content_sha256},
+    )
+    return attempt
+
+
+def require_open(
+    stage: Stage,
+    user: User,
+    organisation: Organisation | None,
+    action: str,
+    *,
+    submission: Submission | None = None,
+    uploads: list[tuple[str, bytes]] = (),
+    content: dict | None = None,
+) -> None:
+    """Refuse any write unless the stage is open by the server clock; log refusals after the deadline."""
+    phase = stage.phase(now())
+    if phase == StagePhase.OPEN:
+        return
+    if phase == StagePhase.UPCOMING:
+        raise DomainError(_l("This stage is not open for submissions yet."), code="not_open")
+    record_late_attempt(stage, user, organisation, action, submission=submission, uploads=uploads, content=content)
+    raise DeadlinePassed(
+        _l("The deadline has passed. Nothing was changed, and this attempt has been logged."), code="late"
+    )
+
+
+# --- starting and drafting ------------------------------------------------------------------------
+
+
+def start_submission(stage: Stage, user: User, organisation: Organisation, category: str) -> Submission:
+    """Open (or return) the organisation's submission for a stage after the self-check (R10, R36)."""
+    existing = db.session.scalars(
+        select(Submission).where(Submission.stage_id == stage.id, Submission.organisation_id == organisation.id)
+    ).first()
+    if existing is not None:
+        return existing
+    require_open(stage, user, organisation, "start")
+    categories = [c.name for c in stage.competition.eligibility_categories]
+    if categories and category not in categories:
+        raise DomainError(_l("Choose the category that applies to your organisation."), code="self_check")
+    previous = next((s for s in stage.competition.stages if s.position == stage.position - 1), None)
+    if previous is not None and not is_selected(previous, organisation):
+        raise DomainError(
+            _l("Only participants selected in the previous stage can take part in this stage."), code="not_selected"
+        )
+    submission = Submission(
+        stage_id=stage.id,
+        organisation_id=organisation.id,
+        created_by_id=user.id,
+        code=_unique_code(stage),
+        status=SubmissionStatus.DRAFT,
+        eligibility_category=category or "",
+        self_check_at=now(),
+        draft_content={},
+        draft_secret_fields=[],
+    )
+    db.session.add(submission)
+    db.session.flush()
+    record(
+        _participant(user, organisation),
+        "submission.started",
+        submission,
+        competition=stage.competition,
+        after={"stage": stage.position, "category": category},
+    )
+    return submission
+
+
+def is_selected(stage: Stage, organisation: Organisation) -> bool:
+    return (
+        db.session.scalar(
+            select(Selection.id).where(Selection.stage_id == stage.id, Selection.organisation_id == organisation.id)
+        )
+        is not None
+    )
+
+
+def _unique_code(stage: Stage) -> str:
+    while True:
+        code = new_code()
+        taken = db.session.scalar(select(Submission.id).where(Submission.stage_id == stage.id, Submission.code == code))
+        if taken is None:
+            return code
+
+
+def _clean_content(stage: Stage, content: dict) -> dict:
+    """Keep only the template's fields, as strings."""
+    keys = {f.key for f in stage.fields}
+    return {key: str(value or "") for key, value in content.items() if key in keys}
+
+
+def save_draft(submission: Submission, user: User, content: dict, secret_fields: list[str] = ()) -> None:
+    """Save the form as a draft (autosave and the save button). Limits are checked on submit."""
+    stage = submission.stage
+    content = _clean_content(stage, content)
+    require_open(stage, user, submission.organisation, "save", submission=submission, content=content)
+    keys = {f.key for f in stage.fields}
+    submission.draft_content = content
+    submission.draft_secret_fields = sorted(k for k in secret_fields if k in keys)
+    submission.draft_saved_at = now()
+    db.session.flush()
+
+
+def add_attachment(
+    submission: Submission, user: User, slot_key: str, filename: str, data: bytes, *, is_secret: bool = False
+) -> Attachment:
+    """Check and store one file for a slot of the draft, replacing the slot's previous draft file."""
+    stage = submission.stage
+    require_open(stage, user, submission.organisation, "upload", submission=submission, uploads=[(filename, data)])
+    slot = next((s for s in stage.file_slots if s.key == slot_key), None)
+    if slot is None:
+        raise DomainError(_l("This stage does not ask for that file."), code="slot")
+    if not data:
+        raise DomainError(_l("The file is empty."), code="empty")
+    if len(data) > slot.max_mb * 1024 * 1024:
+        raise DomainError(
+            _l("The file is larger than %(max)s MB. Nothing was changed in your draft.", max=slot.max_mb), code="size"
+        )
+    kind = files.detect_type(data)
+    allowed = [t.strip() for t in slot.allowed_types.split(",") if t.strip()]
+    if kind is None or kind not in allowed:
+        raise DomainError(
+            _l(
+                "The file's content is not an allowed type (%(types)s). Nothing was changed in your draft.",
+                types=", ".join(t.upper() for t in allowed),
+            ),
+            code="type",
+        )
+    storage = get_storage()
+    key = f"submissions/{submission.id}/{uuid.uuid4().hex}.{kind}"
+    try:
+        storage.save(key, io.BytesIO(data), files.CONTENT_TYPES[kind])
+    except StorageError as exc:
+        raise DomainError(
+            _l("The file could not be stored right now. Your draft is saved; try the upload again later."),
+            code="storage",
+        ) from exc
+    attachment = Attachment(
+        submission_id=submission.id,
+        slot_key=slot.key,
+        filename=files.safe_filename(filename, kind),
+        content_type=files.CONTENT_TYPES[kind],
+        size=len(data),
+        sha256=files.sha256(data),
+        storage_key=key,
+        is_secret=is_secret,
+    )
+    if stage.anonymous:
+        scrubbed = files.strip_metadata(data, kind)
+        scrubbed_key = f"submissions/{submission.id}/{uuid.uuid4().hex}.scrubbed.{kind}"
+        try:
+            storage.save(scrubbed_key, io.BytesIO(scrubbed.data), files.CONTENT_TYPES[kind])
+        except StorageError as exc:
+            raise DomainError(
+                _l("The file could not be stored right now. Your draft is saved; try the upload again later."),
+                code="storage",
+            ) from exc
+        attachment.scrubbed_storage_key = scrubbed_key
+        attachment.scrubbed_sha256 = files.sha256(scrubbed.data)
+    for old in draft_attachments(submission):
+        if old.slot_key == slot.key:
+            db.session.delete(old)
+    db.session.add(attachment)
+    db.session.flush()
+    actor = _participant(user, submission.organisation)
+    record(
+        actor,
+        "submission.file_uploaded",
+        attachment,
+        competition=stage.competition,
+        after={"slot": slot.key, "name": attachment.filename, "size": attachment.size, "sha256": attachment.sha256},
+    )
+    if stage.anonymous:
+        record(
+            Actor.system(),
+            "submission.metadata_stripped",
+            attachment,
+            competition=stage.competition,
+            after={"removed": scrubbed.removed, "sha256": attachment.scrubbed_sha256},
+        )
+    return attachment
+
+
+def remove_attachment(submission: Submission, user: User, attachment: Attachment) -> None:
+    require_open(submission.stage, user, submission.organisation, "upload", submission=submission)
+    if attachment.submission_id != submission.id or attachment.version_id is not None:
+        raise DomainError(_l("That file cannot be removed."), code="attachment")
+    record(
+        _participant(user, submission.organisation),
+        "submission.file_removed",
+        attachment,
+        competition=submission.stage.competition,
+        before={"name": attachment.filename},
+    )
+    db.session.delete(attachment)
+    db.session.flush()
+
+
+def draft_attachments(submission: Submission) -> list[Attachment]:
+    return list(
+        db.session.scalars(
+            select(Attachment)
+            .where(Attachment.submission_id == submission.id, Attachment.version_id.is_(None))
+            .order_by(Attachment.id)
+        )
+    )

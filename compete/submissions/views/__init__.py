@@ -1,0 +1,64 @@
+"""Participant pages (start, write, upload, submit, receipts, dashboard) and the officers' receipt
+log, deadline extension and formal check."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash
+from flask_login import current_user
+
+from compete.audit.services import Actor
+from compete.competitions import queries as competition_queries
+from compete.competitions.permissions import officer_organisation
+from compete.core.errors import DomainError
+from compete.extensions import db
+from compete.submissions import permissions, queries, services
+
+bp = Blueprint("submissions", __name__)
+
+
+def _competition_stage(slug: str, position: int):
+    competition = competition_queries.competition_by_slug(slug)
+    if competition is None:
+        abort(404)
+    stage = queries.stage_of(competition, position)
+    if stage is None:
+        abort(404)
+    return competition, stage
+
+
+def _own_submission(submission_id: int):
+    submission = queries.submission_by_id(submission_id)
+    if submission is None:
+        abort(404)
+    if not permissions.can_edit_submission(current_user, submission):
+        abort(403)
+    return submission
+
+
+def _flash_refusal(exc: DomainError) -> None:
+    if isinstance(exc, services.DeadlinePassed):
+        db.session.commit()  # keep the log of the late attempt (R15)
+    else:
+        db.session.rollback()
+    flash(str(exc.message), "error")
+    for detail in exc.details:
+        flash(detail, "error")
+
+
+MANAGE = "/manage/competitions/<slug>/stages/<int:position>"
+
+
+def _staff_stage(slug: str, position: int, predicate):
+    competition, stage = _competition_stage(slug, position)
+    if not predicate(current_user, competition):
+        abort(403)
+    return competition, stage
+
+
+def _staff_actor(competition) -> Actor:
+    organisation = officer_organisation(current_user, competition)
+    return Actor(current_user, organisation, "officer" if organisation is not None else "functionary")
+
+
+# Routes live in the sub-modules; importing them registers them on `bp`.
+from compete.submissions.views import manage, participant  # noqa: E402, F401
