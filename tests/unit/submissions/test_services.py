@@ -279,7 +279,9 @@ def test_uploads_go_to_s3_when_configured(setup, app, s3_endpoint):
 
     attachment = services.add_attachment(submission, setup.user, "sketch", "s.pdf", pdf)
 
-    stored = boto3.client("s3", region_name="us-east-1", endpoint_url=s3_endpoint).get_object(
-        Bucket="compete-uploads", Key=attachment.storage_key
-    )["Body"].read()
+    stored = (
+        boto3.client("s3", region_name="us-east-1", endpoint_url=s3_endpoint)
+        .get_object(Bucket="compete-uploads", Key=attachment.storage_key)["Body"]
+        .read()
+    )
     assert files.sha256(stored) == attachment.sha256
