@@ -1,0 +1,151 @@
+"""Jury seats, impartiality declarations, scorecards, consensus remarks and report approvals."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, Enum, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from compete.accounts.models import User
+from compete.competitions.models import Criterion, Stage
+from compete.core.models import TimestampMixin, UTCDateTime
+from compete.extensions import db
+from compete.submissions.models import Submission
+
+
+def _enum(cls, name):
+    return Enum(cls, name=name, native_enum=False, length=32, values_callable=lambda e: [m.value for m in e])
+
+
+class SeatRole(enum.StrEnum):
+    CHAIR = "chair"
+    MEMBER = "member"
+    USER_REPRESENTATIVE = "user_representative"
+
+
+class Answer(enum.StrEnum):
+    NO_CONFLICT = "no_conflict"
+    CONFLICT = "conflict"
+    IN_DOUBT = "in_doubt"
+
+
+class JurySeat(TimestampMixin, db.Model):
+    """A natural person on a stage's jury (R21). A replaced seat stays, with its reason (R29)."""
+
+    __tablename__ = "jury_seats"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    stage_id: Mapped[int] = mapped_column(ForeignKey("stages.id"), nullable=False, index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False)
+    role: Mapped[SeatRole] = mapped_column(_enum(SeatRole, "seat_role"), nullable=False)
+    appointed_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False)
+    briefing_accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    affiliations: Mapped[str | None] = mapped_column(Text)
+    declared_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    replaced_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    replacement_reason: Mapped[str | None] = mapped_column(Text)
+
+    stage: Mapped[Stage] = relationship()
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+    __table_args__ = (
+        UniqueConstraint("stage_id", "user_id", name="uq_jury_seats_stage_user"),
+        CheckConstraint("replaced_at IS NULL OR replacement_reason IS NOT NULL", name="replacement_has_reason"),
+    )
+
+    @property
+    def active(self) -> bool:
+        return self.replaced_at is None
+
+
+class EntryDeclaration(db.Model):
+    """A juror's impartiality answer for one entry (R22), and the officer's ruling when in doubt."""
+
+    __tablename__ = "entry_declarations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seat_id: Mapped[int] = mapped_column(ForeignKey("jury_seats.id"), nullable=False, index=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"), nullable=False)
+    answer: Mapped[Answer] = mapped_column(_enum(Answer, "declaration_answer"), nullable=False)
+    explanation: Mapped[str] = mapped_column(Text, default="", nullable=False)
+    # The officer's ruling on "in doubt": True = conflicted, False = may take part.
+    ruled_conflict: Mapped[bool | None] = mapped_column()
+    ruling_reason: Mapped[str | None] = mapped_column(Text)
+    ruled_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    ruled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    seat: Mapped[JurySeat] = relationship()
+    submission: Mapped[Submission] = relationship()
+
+    __table_args__ = (
+        UniqueConstraint("seat_id", "submission_id", name="uq_entry_declarations_seat_submission"),
+        CheckConstraint("answer = 'no_conflict' OR explanation <> ''", name="explained"),
+        CheckConstraint("ruled_conflict IS NULL OR ruling_reason IS NOT NULL", name="ruling_has_reason"),
+    )
+
+    @property
+    def conflicted(self) -> bool | None:
+        """True/False when settled; None while an "in doubt" waits for the officer."""
+        if self.answer == Answer.CONFLICT:
+            return True
+        if self.answer == Answer.NO_CONFLICT:
+            return False
+        return self.ruled_conflict
+
+
+class Scorecard(TimestampMixin, db.Model):
+    """One juror's scores for one entry: a draft until submitted, read-only afterwards."""
+
+    __tablename__ = "scorecards"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seat_id: Mapped[int] = mapped_column(ForeignKey("jury_seats.id"), nullable=False, index=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"), nullable=False, index=True)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+
+    seat: Mapped[JurySeat] = relationship()
+    scores: Mapped[list[Score]] = relationship(back_populates="scorecard", cascade="all, delete-orphan")
+
+    __table_args__ = (UniqueConstraint("seat_id", "submission_id", name="uq_scorecards_seat_submission"),)
+
+
+class Score(db.Model):
+    __tablename__ = "scores"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    scorecard_id: Mapped[int] = mapped_column(ForeignKey("scorecards.id"), nullable=False, index=True)
+    criterion_id: Mapped[int] = mapped_column(ForeignKey("criteria.id"), nullable=False)
+    value: Mapped[int | None] = mapped_column(Integer)
+    justification: Mapped[str] = mapped_column(Text, default="", nullable=False)
+
+    scorecard: Mapped[Scorecard] = relationship(back_populates="scores")
+    criterion: Mapped[Criterion] = relationship()
+
+    __table_args__ = (UniqueConstraint("scorecard_id", "criterion_id", name="uq_scores_card_criterion"),)
+
+
+class ConsensusRemark(TimestampMixin, db.Model):
+    """The jury's agreed remark on an entry, recorded by the chair."""
+
+    __tablename__ = "consensus_remarks"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    stage_id: Mapped[int] = mapped_column(ForeignKey("stages.id"), nullable=False)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"), nullable=False)
+    text: Mapped[str] = mapped_column(Text, nullable=False)
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False)
+
+    __table_args__ = (UniqueConstraint("stage_id", "submission_id", name="uq_consensus_remarks_entry"),)
+
+
+class ReportApproval(TimestampMixin, db.Model):
+    """A juror's approval of the jury report as it stood (its hash); all approvals lock the ranking (R27)."""
+
+    __tablename__ = "report_approvals"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seat_id: Mapped[int] = mapped_column(ForeignKey("jury_seats.id"), nullable=False, unique=True)
+    report_sha256: Mapped[str] = mapped_column(String(64), nullable=False)

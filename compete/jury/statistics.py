@@ -1,0 +1,165 @@
+"""Aggregation, tie-breaking, robustness and agreement for a jury's scores. Pure functions.
+
+Scores arrive as a mapping juror -> entry -> weighted total (None or absent when the juror did
+not score the entry, e.g. because of a conflict, R22). Totals are on the stage's scale.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+Totals = Mapping[object, Mapping[object, float | None]]  # juror -> entry -> total
+
+METHODS = ("mean", "median", "normalised")
+
+
+def weighted_total(scores: Mapping[object, float], weights: Mapping[object, int]) -> float:
+    """Σ score × weight / 100 over the criteria (weights are whole percent summing to 100)."""
+    return sum(scores[criterion] * weights[criterion] for criterion in weights) / 100
+
+
+def _cells(totals: Totals, entry) -> list[float]:
+    return [row[entry] for row in totals.values() if row.get(entry) is not None]
+
+
+def entries_of(totals: Totals) -> list:
+    seen: dict = {}
+    for row in totals.values():
+        for entry in row:
+            seen.setdefault(entry, None)
+    return list(seen)
+
+
+def normalise(totals: Totals, scale: tuple[float, float]) -> dict:
+    """Per-juror z-scores rescaled to the original scale: a juror's mean maps to the scale's
+    midpoint and one of their standard deviations to a sixth of the scale's width."""
+    low, high = scale
+    mid, unit = (low + high) / 2, (high - low) / 6
+    result: dict = {}
+    for juror, row in totals.items():
+        values = [v for v in row.values() if v is not None]
+        mean = statistics.fmean(values) if values else 0.0
+        spread = statistics.pstdev(values) if len(values) > 1 else 0.0
+        result[juror] = {
+            entry: (None if v is None else mid + ((v - mean) / spread * unit if spread else 0.0))
+            for entry, v in row.items()
+        }
+    return result
+
+
+def aggregate(totals: Totals, method: str = "mean", scale: tuple[float, float] = (0, 10)) -> dict:
+    """Entry -> aggregated total by `method`; entries nobody could score get None."""
+    if method not in METHODS:
+        raise ValueError(f"unknown method {method!r}")
+    source = normalise(totals, scale) if method == "normalised" else totals
+    result = {}
+    for entry in entries_of(totals):
+        cells = _cells(source, entry)
+        if not cells:
+            result[entry] = None
+        elif method == "median":
+            result[entry] = statistics.median(cells)
+        else:
+            result[entry] = statistics.fmean(cells)
+    return result
+
+
+@dataclass(frozen=True)
+class Ranked:
+    entry: object
+    total: float | None
+    rank: int
+    tied_with: tuple = ()  # entries with the same total that the rule could not separate
+
+
+def rank(aggregated: Mapping, tie_break: Mapping | None = None, *, precision: int = 9) -> list[Ranked]:
+    """Order entries by total (highest first). Equal totals are ordered by `tie_break`
+    (entry -> comparable, higher wins, e.g. the score on the heaviest criterion); when that
+    is equal too, the entries share a rank and are listed as tied."""
+    tie_break = tie_break or {}
+
+    def key(entry):
+        total = aggregated[entry]
+        return (total is None, -(round(total, precision) if total is not None else 0), -tie_break.get(entry, 0))
+
+    ordered = sorted(aggregated, key=key)
+    result: list[Ranked] = []
+    for position, entry in enumerate(ordered, start=1):
+        same = [other for other in ordered if other != entry and key(other) == key(entry)]
+        first = next(i for i, other in enumerate(ordered, start=1) if key(other) == key(entry))
+        result.append(Ranked(entry, aggregated[entry], first if same else position, tuple(same)))
+    return result
+
+
+def top(ranking: Iterable[Ranked], n: int) -> set:
+    return {r.entry for r in ranking if r.rank <= n}
+
+
+@dataclass(frozen=True)
+class Robustness:
+    top_n: int
+    baseline: frozenset
+    by_method: dict  # method -> (top set, same as baseline?)
+    leave_one_out: dict  # juror -> (top set, same as baseline?)
+    spread: dict  # entry -> (min, max) of the jurors' totals
+
+    @property
+    def stable(self) -> bool:
+        return all(same for _, same in self.by_method.values()) and all(same for _, same in self.leave_one_out.values())
+
+
+def robustness(totals: Totals, n: int, method: str = "mean", scale=(0, 10), tie_break=None) -> Robustness:
+    """Does the top `n` stay the same under every method and when any single juror is left out?"""
+    baseline = frozenset(top(rank(aggregate(totals, method, scale), tie_break), n))
+    by_method = {}
+    for other in METHODS:
+        chosen = frozenset(top(rank(aggregate(totals, other, scale), tie_break), n))
+        by_method[other] = (chosen, chosen == baseline)
+    leave_one_out = {}
+    for juror in totals:
+        rest = {j: row for j, row in totals.items() if j != juror}
+        chosen = frozenset(top(rank(aggregate(rest, method, scale), tie_break), n))
+        leave_one_out[juror] = (chosen, chosen == baseline)
+    spread = {}
+    for entry in entries_of(totals):
+        cells = _cells(totals, entry)
+        spread[entry] = (min(cells), max(cells)) if cells else (None, None)
+    return Robustness(n, baseline, by_method, leave_one_out, spread)
+
+
+def krippendorff_alpha(data: Mapping[object, Mapping[object, float | None]], metric: str = "interval") -> float:
+    """Krippendorff's alpha for units × coders with missing values (Krippendorff 2011).
+
+    `data` maps coder -> unit -> value (None or absent = missing). Units with fewer than two
+    values are not pairable and are left out. metric: "interval" or "nominal".
+    """
+    units: dict = {}
+    for row in data.values():
+        for unit, value in row.items():
+            if value is not None:
+                units.setdefault(unit, []).append(value)
+    pairable = {u: vals for u, vals in units.items() if len(vals) >= 2}
+    n = sum(len(vals) for vals in pairable.values())
+    if n <= 1:
+        return math.nan
+
+    def delta(a, b):
+        if metric == "nominal":
+            return 0.0 if a == b else 1.0
+        if metric == "interval":
+            return (a - b) ** 2
+        raise ValueError(f"unknown metric {metric!r}")
+
+    observed = 0.0
+    for vals in pairable.values():
+        m = len(vals)
+        observed += sum(delta(a, b) for i, a in enumerate(vals) for j, b in enumerate(vals) if i != j) / (m - 1)
+    observed /= n
+    every = [v for vals in pairable.values() for v in vals]
+    expected = sum(delta(a, b) for i, a in enumerate(every) for j, b in enumerate(every) if i != j) / (n * (n - 1))
+    if expected == 0:
+        return 1.0
+    return 1 - observed / expected
