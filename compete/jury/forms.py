@@ -1,0 +1,44 @@
+"""Forms for jurors and officers."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired
+
+
+class BriefingForm(FlaskForm):
+    accept = BooleanField(
+        _l("I have read the briefing, will keep everything I see confidential, and will declare any conflict."),
+        validators=[DataRequired(message=_l("Accept to continue."))],
+    )
+
+
+class EmptyForm(FlaskForm):
+    pass
+
+
+class AppointForm(FlaskForm):
+    email = StringField(_l("E-mail of the juror (must have an account)"), validators=[DataRequired()])
+    role = SelectField(
+        _l("Seat"),
+        choices=[
+            SelectChoice("member", _l("Member")),
+            SelectChoice("chair", _l("Chair")),
+            SelectChoice("user_representative", _l("User representative")),
+        ],
+    )
+
+
+class RuleForm(FlaskForm):
+    decision = SelectField(
+        _l("Ruling"),
+        choices=[SelectChoice("no_conflict", _l("May take part")), SelectChoice("conflict", _l("Conflicted"))],
+    )
+    reason = TextAreaField(_l("Reason"), validators=[DataRequired()])
+
+
+class RemarkForm(FlaskForm):
+    text = TextAreaField(_l("Agreed remark"), validators=[DataRequired()])

@@ -1,0 +1,128 @@
+"""Jury pages through HTTP: the juror's path, the officer's page, and who may see what (R22, R24)."""
+
+import pytest
+
+from compete.competitions.states import StageState
+from compete.extensions import db
+from compete.jury.models import Answer
+from tests.factories import make_officer, make_org, make_participant
+from tests.factories_competitions import login_as
+from tests.factories_jury import declare_all_clear, make_jury_stage, score
+
+ROLES = ["anonymous", "participant", "juror", "conflicted_juror", "other_juror", "functionary", "officer"]
+
+
+@pytest.fixture
+def world(app):
+    setup, _officer, entries, seats = make_jury_stage(entries=2, jurors=3)
+    declare_all_clear(seats[0], entries)
+    declare_all_clear(seats[1], entries, {entries[0].id: (Answer.CONFLICT, "Eier i selskapet")})
+    _other_setup, _o, _e, other_seats = make_jury_stage(entries=1, jurors=1)
+    _participant_user, _participant_org = make_participant()
+    db.session.commit()
+    users = {
+        "anonymous": (None, None),
+        "participant": (setup.user, setup.organisation),
+        "juror": (seats[0].user, None),
+        "conflicted_juror": (seats[1].user, None),
+        "other_juror": (other_seats[0].user, None),
+        "functionary": (setup.functionary, None),
+        "officer": (setup.officer, setup.buyer),
+    }
+    return setup, entries, seats, users
+
+
+MATRIX = {
+    # route: expected status per role in ROLES order
+    "queue": (302, 403, 200, 200, 403, 403, 403),
+    "entry": (302, 403, 200, 403, 403, 403, 403),
+    "entry_file": (302, 403, 200, 403, 403, 403, 403),
+    "ranking": (302, 403, 302, 302, 403, 403, 200),
+    "report": (302, 403, 200, 200, 403, 403, 200),
+    "manage": (302, 403, 403, 403, 403, 403, 200),
+    "submission_receipt": (302, 200, 403, 403, 403, 200, 200),  # identity stays hidden from jurors (R24)
+    "submission_edit": (302, 200, 403, 403, 403, 403, 403),
+}
+
+
+def _url(route, setup, entries):
+    stage, entry = setup.stage, entries[0]
+    attachment = entry.current_version.attachments
+    return {
+        "queue": f"/jury/stages/{stage.id}",
+        "entry": f"/jury/stages/{stage.id}/entries/{entry.code}",
+        "entry_file": f"/jury/stages/{stage.id}/entries/{entry.code}/files/{attachment[0].id if attachment else 0}",
+        "ranking": f"/jury/stages/{stage.id}/ranking",
+        "report": f"/jury/stages/{stage.id}/report",
+        "manage": f"/manage/competitions/{setup.competition.slug}/stages/1/jury",
+        "submission_receipt": f"/submissions/{entry.id}/versions/1/receipt",
+        "submission_edit": f"/submissions/{entry.id}",
+    }[route]
+
+
+@pytest.mark.parametrize("route", sorted(MATRIX))
+@pytest.mark.parametrize("role", ROLES)
+def test_authorization_matrix(client, world, route, role):
+    setup, entries, _seats, users = world
+    user, org = users[role]
+    if user is not None:
+        login_as(client, user, org)
+    response = client.get(_url(route, setup, entries))
+    expected = MATRIX[route][ROLES.index(role)]
+    if route == "entry_file" and expected == 200:
+        expected = 404  # the factory's entries have no attachment: the route answers 404, not 403
+    assert response.status_code == expected
+
+
+def test_juror_scores_through_the_pages_and_the_ranking_locks(client, world):
+    setup, entries, seats, _users = world
+    declare_all_clear(seats[2], entries)
+    for seat in seats:
+        for entry in entries:
+            if not (seat is seats[1] and entry is entries[0]) and seat is not seats[0]:
+                score(seat, entry, [6, 6, 6, 6])
+    db.session.commit()
+    login_as(client, seats[0].user)
+    criteria = setup.stage.criteria
+    for entry, value in zip(entries, (9, 3), strict=True):
+        data = {f"score-{c.id}": str(value) for c in criteria} | {f"why-{c.id}": "Godt begrunnet" for c in criteria}
+        response = client.post(f"/jury/stages/{setup.stage.id}/entries/{entry.code}", data={**data, "action": "submit"})
+        assert response.headers["Location"] == f"/jury/stages/{setup.stage.id}"
+    ranking = client.get(f"/jury/stages/{setup.stage.id}/ranking").get_data(as_text=True)
+    assert entries[0].code in ranking
+    for seat in seats:
+        login_as(client, seat.user)
+        client.post(f"/jury/stages/{setup.stage.id}/report", data={"action": "approve"})
+    db.session.refresh(setup.stage)
+    assert setup.stage.state == StageState.RANKING_LOCKED
+
+    login_as(client, setup.officer, setup.buyer)
+    client.post(f"/manage/competitions/{setup.competition.slug}/stages/1/jury/deanonymise")
+    db.session.refresh(setup.stage)
+    assert setup.stage.state == StageState.DEANONYMISED
+    assert setup.organisation.name in client.get(f"/jury/stages/{setup.stage.id}/ranking").get_data(as_text=True)
+
+
+def test_officer_appoints_and_rules(client, world):
+    setup, entries, seats, _users = world
+    juror_user, _ = make_participant()
+    other_buyer = make_org(buyer=True)
+    make_officer(other_buyer)
+    declare_all_clear(seats[2], entries, {entries[1].id: (Answer.IN_DOUBT, "Kjenner daglig leder")})
+    db.session.commit()
+    login_as(client, setup.officer, setup.buyer)
+    url = f"/manage/competitions/{setup.competition.slug}/stages/1/jury"
+
+    appointed = client.post(url, data={"action": "appoint", "email": juror_user.email, "role": "member"})
+    refused = client.post(
+        url, data={"action": "appoint", "email": setup.functionary.email, "role": "member"}, follow_redirects=True
+    )
+
+    assert appointed.status_code == 302
+    assert "Funksjonæren i denne konkurransen kan ikke sitte i juryen." in refused.get_data(as_text=True)
+    from compete.jury import queries
+
+    declaration = queries.declaration(seats[2], entries[1])
+    client.post(f"{url}/rulings/{declaration.id}", data={"decision": "conflict", "reason": "Nær relasjon"})
+    db.session.refresh(declaration)
+    assert (declaration.ruled_conflict, declaration.ruling_reason) == (True, "Nær relasjon")
