@@ -21,13 +21,15 @@ class EmptyForm(FlaskForm):
 
 
 class AppointForm(FlaskForm):
-    email = StringField(_l("E-mail of the juror (must have an account)"), validators=[DataRequired()])
+    email = StringField(_l("E-mail (the person must have an account)"), validators=[DataRequired()])
     role = SelectField(
-        _l("Seat"),
+        _l("Role"),
         choices=[
             SelectChoice("member", _l("Member")),
             SelectChoice("chair", _l("Chair")),
             SelectChoice("user_representative", _l("User representative")),
+            SelectChoice("functionary", _l("Functionary (anonymises and does the formal check; not a juror)")),
+            SelectChoice("verifier", _l("Verifier of outcome milestones")),
         ],
     )
 

@@ -302,3 +302,33 @@ def approve_report(seat: JurySeat) -> bool:
 def deanonymise(stage: Stage, actor: Actor) -> None:
     """Reveal who is behind each code, once, after the ranking locked (R30)."""
     transition_stage(stage, StageState.DEANONYMISED, actor)
+
+
+def appoint_staff(stage: Stage, user: User, role: str, actor: Actor) -> CompetitionStaff:
+    """Name the competition's functionary or verifier; a juror of the competition can never be its
+    functionary (R23)."""
+    competition = stage.competition
+    if role not in ("functionary", "verifier"):
+        raise DomainError(_l("Unknown role."), code="role")
+    if role == "functionary":
+        seated = db.session.scalar(
+            select(JurySeat.id)
+            .join(Stage, Stage.id == JurySeat.stage_id)
+            .where(Stage.competition_id == competition.id, JurySeat.user_id == user.id, JurySeat.replaced_at.is_(None))
+        )
+        if seated is not None:
+            raise DomainError(_l("A juror of this competition cannot be its functionary."), code="juror")
+    existing = db.session.scalars(
+        select(CompetitionStaff).where(
+            CompetitionStaff.competition_id == competition.id,
+            CompetitionStaff.user_id == user.id,
+            CompetitionStaff.role == role,
+        )
+    ).first()
+    if existing is not None:
+        return existing
+    staff = CompetitionStaff(competition=competition, user=user, role=role)
+    db.session.add(staff)
+    db.session.flush()
+    record(actor, f"competition.{role}_appointed", staff, competition=competition, after={"user": user.email})
+    return staff

@@ -85,12 +85,18 @@ def rank(aggregated: Mapping, tie_break: Mapping | None = None, *, precision: in
         total = aggregated[entry]
         return (total is None, -(round(total, precision) if total is not None else 0), -tie_break.get(entry, 0))
 
-    ordered = sorted(aggregated, key=key)
+    keyed = {entry: key(entry) for entry in aggregated}
+    ordered = sorted(aggregated, key=keyed.__getitem__)
+    groups: dict[tuple, list] = {}
+    for entry in ordered:
+        groups.setdefault(keyed[entry], []).append(entry)
     result: list[Ranked] = []
-    for position, entry in enumerate(ordered, start=1):
-        same = [other for other in ordered if other != entry and key(other) == key(entry)]
-        first = next(i for i, other in enumerate(ordered, start=1) if key(other) == key(entry))
-        result.append(Ranked(entry, aggregated[entry], first if same else position, tuple(same)))
+    position = 1
+    for members in groups.values():  # insertion order follows `ordered`
+        for entry in members:
+            same = tuple(other for other in members if other != entry)
+            result.append(Ranked(entry, aggregated[entry], position, same))
+        position += len(members)
     return result
 
 

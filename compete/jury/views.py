@@ -302,7 +302,10 @@ def manage(slug: str, position: int):
             flash(_("No account has that e-mail address. Ask the juror to register first."), "error")
         else:
             try:
-                services.appoint(stage, user, SeatRole(form.role.data), _officer(stage))
+                if form.role.data in ("functionary", "verifier"):
+                    services.appoint_staff(stage, user, form.role.data, _officer(stage))
+                else:
+                    services.appoint(stage, user, SeatRole(form.role.data), _officer(stage))
             except DomainError as exc:
                 _refused(exc)
             else:

@@ -185,3 +185,15 @@ def test_ranking_uses_a_constant_number_of_queries(app, count_queries):
         counts.append(counter.count)
         assert len(ranking) == len(entries)
     assert counts[0] == counts[1]
+
+
+def test_a_juror_cannot_become_the_functionary_r23(jury):
+    setup, officer, _entries, seats = jury
+    with pytest.raises(DomainError) as excinfo:
+        services.appoint_staff(setup.stage, seats[0].user, "functionary", officer)
+    assert excinfo.value.code == "juror"
+    newcomer = make_user()
+    staff = services.appoint_staff(setup.stage, newcomer, "functionary", officer)
+    assert (staff.role, staff.user_id) == ("functionary", newcomer.id)
+    with pytest.raises(DomainError):
+        services.appoint(setup.stage, newcomer, SeatRole.MEMBER, officer)
