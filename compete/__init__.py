@@ -10,7 +10,17 @@ from sqlalchemy import event
 from compete.extensions import babel, csrf, db, login_manager, mail, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
-DOMAINS = ("core", "accounts", "competitions", "submissions", "jury", "awards", "notifications", "audit")
+DOMAINS = (
+    "core",
+    "accounts",
+    "competitions",
+    "submissions",
+    "jury",
+    "awards",
+    "contracts",
+    "notifications",
+    "audit",
+)
 
 
 def create_app(config=None, **overrides) -> Flask:

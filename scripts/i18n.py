@@ -3,16 +3,19 @@
     python scripts/i18n.py update [domain ...]  # extract strings, update nb/nn/en .po files
     python scripts/i18n.py compile  # build .mo files (make run / make test do this)
     python scripts/i18n.py check    # fail if a nb or nn string is untranslated or fuzzy
+    python scripts/i18n.py missing <domain> <lang>       # print the untranslated msgids as JSON
+    python scripts/i18n.py fill <domain> <lang> <json>   # set translations from {msgid: msgstr}
 
 Each domain owns its Python package, templates/<domain>/ and templates/emails/<domain>/;
 `core` also owns the top-level templates (base, macros, errors).
 """
 
+import json
 import subprocess
 import sys
 from pathlib import Path
 
-from babel.messages.pofile import read_po
+from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -90,6 +93,33 @@ def check() -> int:
     return 1 if problems else 0
 
 
+def _catalogue(domain: str, lang: str) -> Path:
+    return ROOT / "compete" / domain / "translations" / lang / "LC_MESSAGES" / "messages.po"
+
+
+def missing(domain: str, lang: str) -> None:
+    with open(_catalogue(domain, lang), "rb") as handle:
+        catalog = read_po(handle)
+    todo = {m.id: "" for m in catalog if m.id and isinstance(m.id, str) and (m.fuzzy or not m.string)}
+    print(json.dumps(todo, ensure_ascii=False, indent=1))
+
+
+def fill(domain: str, lang: str, source: str) -> None:
+    """Plural messages are given as {"singular": ["one", "other"]}."""
+    translations = json.loads(Path(source).read_text(encoding="utf-8"))
+    po = _catalogue(domain, lang)
+    with open(po, "rb") as handle:
+        catalog = read_po(handle)
+    for message in catalog:
+        key = message.id[0] if isinstance(message.id, tuple) else message.id
+        if key in translations:
+            value = translations[key]
+            message.string = tuple(value) if isinstance(message.id, tuple) else value
+            message.flags.discard("fuzzy")
+    with open(po, "wb") as handle:
+        write_po(handle, catalog, width=0)
+
+
 if __name__ == "__main__":
     action = sys.argv[1] if len(sys.argv) > 1 else "compile"
     if action == "update":
@@ -98,5 +128,9 @@ if __name__ == "__main__":
         compile_all()
     elif action == "check":
         sys.exit(check())
+    elif action == "missing":
+        missing(*sys.argv[2:4])
+    elif action == "fill":
+        fill(*sys.argv[2:5])
     else:
         sys.exit(__doc__)

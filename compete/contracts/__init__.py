@@ -1,0 +1,1 @@
+"""The development contract with the winner: milestones and outcome payments (R40, R49, R50)."""
