@@ -26,28 +26,57 @@
     update();
   });
 
-  // Autosave the text fields every 10 seconds after a change.
+  // Autosave the text fields every 10 seconds after a change. A copy is kept in this browser
+  // until the server confirms it, so an expired session or a lost connection loses nothing:
+  // the next visit to the form restores what the server does not have.
   if (form && form.dataset.autosaveUrl && csrf) {
     var dirty = false;
-    form.addEventListener("input", function (event) {
-      if (event.target.type !== "file") dirty = true;
-    });
+    var key = "compete-draft:" + form.dataset.autosaveUrl;
     var collect = function () {
       var content = {}, secret = [];
       form.querySelectorAll("[name^=field_]").forEach(function (el) { content[el.name.slice(6)] = el.value; });
       form.querySelectorAll("[name^=secret_]").forEach(function (el) { if (el.checked) secret.push(el.name.slice(7)); });
       return { content: content, secret_fields: secret };
     };
+    var keep = function () {
+      try { window.localStorage.setItem(key, JSON.stringify(collect())); } catch (e) { /* storage full or off */ }
+    };
+    var forget = function () {
+      try { window.localStorage.removeItem(key); } catch (e) { /* nothing kept */ }
+    };
+    var kept = null;
+    try { kept = JSON.parse(window.localStorage.getItem(key) || "null"); } catch (e) { kept = null; }
+    if (kept && kept.content) {
+      var restored = false;
+      Object.keys(kept.content).forEach(function (name) {
+        var el = form.querySelector("[name='field_" + name + "']");
+        if (el && el.type !== "checkbox" && el.value !== kept.content[name]) {
+          el.value = kept.content[name];
+          restored = true;
+        }
+      });
+      if (restored) {
+        dirty = true;
+        if (status) status.textContent = form.dataset.restoredMessage || "";
+        form.querySelectorAll("[data-word-limit]").forEach(function (el) { el.dispatchEvent(new Event("input")); });
+      } else {
+        forget();
+      }
+    }
+    form.addEventListener("input", function (event) {
+      if (event.target.type !== "file") { dirty = true; keep(); }
+    });
     setInterval(function () {
       if (!dirty) return;
       dirty = false;
       fetch(form.dataset.autosaveUrl, {
         method: "POST",
         credentials: "same-origin",
-        headers: { "Content-Type": "application/json", "X-CSRFToken": csrf.value },
+        headers: { "Content-Type": "application/json", "Accept": "application/json", "X-CSRFToken": csrf.value },
         body: JSON.stringify(collect())
       }).then(function (response) {
         return response.json().then(function (body) {
+          if (response.ok) forget(); else dirty = response.status !== 409;
           if (status) status.textContent = response.ok ? body.message : body.error;
         });
       }).catch(function () { dirty = true; });

@@ -51,6 +51,16 @@ def test_participant_submits_replaces_and_is_refused_after_the_deadline(
     page.fill("#field_solution", "Mentorer fra arbeidslivet følger hver ungdom i seks måneder.")
     assert page.locator("#field_problem-count").inner_text() == "11 av 300 ord"
     assert_accessible(page)
+
+    # The session expires while writing: after logging in again the text is back.
+    form_url = page.url
+    page.context.clear_cookies()
+    page.reload()
+    assert "/login" in page.url
+    log_in(page, base, "grunder@startup.test", PASSWORD)
+    page.goto(form_url)
+    assert page.input_value("#field_solution") == "Mentorer fra arbeidslivet følger hver ungdom i seks måneder."
+    assert "gjenopprettet" in page.locator("#autosave-status").inner_text()
     pdf_path = tmp_path / "skisse.pdf"
     pdf_path.write_bytes(make_pdf(text="Idéskisse om mentorer", author="Kari Nordmann"))
     page.set_input_files("#file_sketch", str(pdf_path))

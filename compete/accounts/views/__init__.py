@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, g, request, url_for
+from flask import Blueprint, flash, g, jsonify, redirect, request, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from flask_login.utils import login_url
 from wtforms.fields.choices import SelectChoice
 
 from compete.accounts import queries
@@ -24,6 +25,17 @@ def _configure_login(state) -> None:
     login_manager.login_view = "accounts.login"
     login_manager.login_message = _l("Log in to see this page.")
     login_manager.login_message_category = "info"
+    login_manager.unauthorized_handler(_unauthorized)
+
+
+def _unauthorized():
+    """Pages redirect to the login page; background requests (autosave) get a 401 in JSON that
+    the page can show, so that a participant whose session expired knows their text is kept."""
+    if request.is_json or request.accept_mimetypes.best == "application/json":
+        message = _l("Your session has expired. Log in again; what you typed is kept in this browser until it is saved.")
+        return jsonify(error=str(message)), 401
+    flash(login_manager.login_message, login_manager.login_message_category)
+    return redirect(login_url(login_manager.login_view, next_url=request.url))
 
 
 @bp.before_app_request

@@ -157,3 +157,19 @@ def test_dashboard_lists_own_submissions(client, setup):
     html = client.get("/my/submissions").get_data(as_text=True)
     assert f"{setup.competition.title} – {setup.stage.name}" in html
     assert "v1" in html
+
+
+def test_autosave_after_the_session_expired_answers_401_in_json_and_keeps_the_draft(client, setup):
+    login_as(client, setup.user, setup.organisation)
+    client.post(f"/competitions/{setup.competition.slug}/stages/1/start", data={"category": "", "confirm": "y"})
+    submission = db.session.scalars(select(Submission)).one()
+    client.post(f"/submissions/{submission.id}/autosave", json={"content": {"problem": "Lagret"}})
+    with client.session_transaction() as session:
+        session.clear()
+    expired = client.post(f"/submissions/{submission.id}/autosave", json={"content": {"problem": "Etter utløp"}})
+    assert expired.status_code == 401
+    assert "kept in this browser" in expired.get_json()["error"] or "nettleseren" in expired.get_json()["error"]
+    page = client.get(f"/submissions/{submission.id}")
+    assert page.status_code == 302 and "/login" in page.headers["Location"]
+    db.session.refresh(submission)
+    assert submission.draft_content == {"problem": "Lagret"}
