@@ -25,7 +25,7 @@ GET_MATRIX = {
     "formal_check": (302, 403, 403, 200, 403, 200),
 }
 POST_MATRIX = {
-    "autosave": (302, 200, 403, 403, 403, 403),
+    "autosave": (401, 200, 403, 403, 403, 403),  # JSON: 401 so the page can say so
     "withdraw": (302, 302, 403, 403, 403, 403),
     "formal_check_start": (302, 403, 403, 302, 403, 302),
 }
