@@ -34,7 +34,7 @@ def _unauthorized():
     if request.is_json or request.accept_mimetypes.best == "application/json":
         message = _l(
             "Your session has expired. Log in again; what you typed is kept in this browser until it is saved."
-        )  # noqa: E501
+        )
         return jsonify(error=str(message)), 401
     flash(login_manager.login_message, login_manager.login_message_category)
     return redirect(login_url(login_manager.login_view, next_url=request.url))
