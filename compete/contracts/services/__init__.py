@@ -1,0 +1,24 @@
+"""Writes for the development contract. Only flush; the request commits."""
+
+from compete.contracts.services.drafting import (
+    add_milestone,
+    add_outcome,
+    contract_blocked,
+    create_contract,
+    publish_results,
+    sign_contract,
+)
+from compete.contracts.services.payments import outcome_amount, submit_claim, transition_claim, transition_milestone
+
+__all__ = [
+    "add_milestone",
+    "add_outcome",
+    "contract_blocked",
+    "create_contract",
+    "outcome_amount",
+    "publish_results",
+    "sign_contract",
+    "submit_claim",
+    "transition_claim",
+    "transition_milestone",
+]
