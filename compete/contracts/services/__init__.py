@@ -8,7 +8,13 @@ from compete.contracts.services.drafting import (
     publish_results,
     sign_contract,
 )
-from compete.contracts.services.payments import outcome_amount, submit_claim, transition_claim, transition_milestone
+from compete.contracts.services.payments import (
+    outcome_amount,
+    record_evidence_download,
+    submit_claim,
+    transition_claim,
+    transition_milestone,
+)
 
 __all__ = [
     "add_milestone",
@@ -17,6 +23,7 @@ __all__ = [
     "create_contract",
     "outcome_amount",
     "publish_results",
+    "record_evidence_download",
     "sign_contract",
     "submit_claim",
     "transition_claim",

@@ -189,18 +189,19 @@ def submit_claim(
             code="cap",
         )
     _refuse_personal_data(statement)
+    stored = _store_evidence(contract, filename or "evidence", data) if data else {}
     claim = Claim(
-        outcome=outcome,
+        outcome_id=outcome.id,
         number=max((c.number for c in outcome.claims), default=0) + 1,
-        submitted_by=user,
+        submitted_by_id=user.id,
         submitted_at=now(),
         claimed_count=claimed_count,
         statement=statement,
+        **stored,
     )
-    if data:
-        _attach_evidence(claim, contract, filename or "evidence", data)
     db.session.add(claim)
     db.session.flush()
+    db.session.refresh(outcome, ["claims"])
     record(
         Actor(user, organisation, "contractor"),
         "contract.claim_submitted",
@@ -233,7 +234,7 @@ def _refuse_personal_data(text: str) -> None:
         )
 
 
-def _attach_evidence(claim: Claim, contract: Contract, filename: str, data: bytes) -> None:
+def _store_evidence(contract: Contract, filename: str, data: bytes) -> dict:
     if len(data) > evidence.MAX_EVIDENCE_BYTES:
         raise DomainError(_l("The evidence file is larger than 10 MB."), code="size")
     kind = evidence.detect_evidence_type(data)
@@ -247,11 +248,13 @@ def _attach_evidence(claim: Claim, contract: Contract, filename: str, data: byte
         get_storage().save(key, io.BytesIO(data), evidence.CONTENT_TYPES[kind])
     except StorageError as exc:
         raise DomainError(_l("The file could not be stored right now. Try again later."), code="storage") from exc
-    claim.evidence_filename = evidence.safe_filename(filename, kind)
-    claim.evidence_content_type = evidence.CONTENT_TYPES[kind]
-    claim.evidence_size = len(data)
-    claim.evidence_sha256 = evidence.files.sha256(data)
-    claim.evidence_storage_key = key
+    return {
+        "evidence_filename": evidence.safe_filename(filename, kind),
+        "evidence_content_type": evidence.CONTENT_TYPES[kind],
+        "evidence_size": len(data),
+        "evidence_sha256": evidence.files.sha256(data),
+        "evidence_storage_key": key,
+    }
 
 
 def transition_claim(
@@ -337,3 +340,14 @@ def transition_claim(
             invoice_reference=claim.invoice_reference,
             paid_on=claim.paid_on,
         )
+
+
+def record_evidence_download(claim: Claim, user: User) -> None:
+    """Every look at the evidence is logged (R41, R50)."""
+    record(
+        Actor(user, None, "verifier"),
+        "contract.evidence_downloaded",
+        claim,
+        competition=claim.outcome.contract.competition_id,
+        after={"sha256": claim.evidence_sha256},
+    )
