@@ -39,7 +39,7 @@ def test_personal_data_found(text, found):
 
 def test_types_are_detected_by_content():
     assert evidence.detect_evidence_type(b"kommune;antall\nOslo;37\n") == "csv"
-    assert evidence.detect_evidence_type("Oppsummering: 37 i arbeid".encode()) == "txt"
+    assert evidence.detect_evidence_type("Oppsummering: 37 i arbeid – målt ærlig".encode()) == "txt"
     assert evidence.detect_evidence_type(b"\x00\x01binary") is None
     assert evidence.detect_evidence_type(b"%PDF-1.7 ...") == "pdf"
 
