@@ -1,0 +1,116 @@
+"""Demo contract: for a competition whose final decision has a winner and whose gate is open, a signed
+development contract with two milestones (one paid) and one outcome milestone verified and paid, with
+its measured results published. Idempotent; does nothing when no competition has a winner yet."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from compete.audit.services import Actor
+from compete.awards.gate import agreement_blocked
+from compete.competitions.models import Competition, CompetitionStaff
+from compete.competitions.permissions import officer_organisation
+from compete.contracts import queries, services
+from compete.contracts.states import ClaimState, MilestoneState
+from compete.core.time import frozen_at, now, to_oslo
+from compete.extensions import db
+
+
+def load(accounts: list[tuple[str, str]]) -> None:
+    from compete.demo import _user
+
+    officer = _user("officer@demo.test", "Ola Innkjøper")
+    verifier = _user("verifier@demo.test", "Vera Verifikator")
+    for competition in db.session.scalars(select(Competition).order_by(Competition.id)):
+        winner = queries.winner(competition)
+        if winner is None or queries.contract_of(competition) is not None:
+            continue
+        if not queries.announced_follow_on(competition) or agreement_blocked(winner.stage) is not None:
+            continue
+        organisation = officer_organisation(officer, competition)
+        if organisation is None:
+            continue
+        _contract(competition, Actor(officer, organisation, "officer"), verifier)
+
+
+def _contract(competition: Competition, officer: Actor, verifier) -> None:
+    if not queries.is_verifier_of(verifier, competition):
+        db.session.add(CompetitionStaff(competition=competition, user=verifier, role="verifier"))
+        db.session.flush()
+    today = to_oslo(now()).date()
+    contract = services.create_contract(competition, officer, 1_500_000)
+    services.add_milestone(contract, officer, "Prototype testet med 10 unge", 250_000, today + timedelta(days=60))
+    services.add_milestone(contract, officer, "Pilot i to NAV-kontor", 350_000, today + timedelta(days=180))
+    outcome = services.add_outcome(
+        contract,
+        officer,
+        definition="Ung person under 30 år i arbeid eller utdanning 12 måneder etter oppstart i tiltaket",
+        target_cohort="Unge 18–29 år som starter i avklaringstiltak hos NAV i pilotperioden",
+        measure="Antall deltakere i arbeid eller utdanning",
+        threshold="Minst 50 % stilling eller fulltidsstudium i tre sammenhengende måneder",
+        data_source="NAVs registerdata (Arena og Aa-registeret), aggregert per kvartal",
+        verifier=verifier,
+        window_from=today - timedelta(days=400),
+        window_to=today - timedelta(days=35),
+        price_per_outcome=25_000,
+        cap=600_000,
+    )
+    services.sign_contract(contract, officer, today)
+    members = queries.contractor_members(contract)
+    if not members:
+        return
+    contractor = members[0]
+    first = contract.milestones[0]
+    with frozen_at(now() + timedelta(minutes=5)):
+        services.transition_milestone(
+            first,
+            MilestoneState.DELIVERED,
+            Actor(contractor, contract.organisation, "contractor"),
+            "contractor",
+            note="Rapport fra testingen er sendt på e-post.",
+        )
+        for target in (MilestoneState.ACCEPTED, MilestoneState.PAYMENT_APPROVED):
+            services.transition_milestone(first, target, officer, "officer")
+        services.transition_milestone(
+            first,
+            MilestoneState.PAID,
+            officer,
+            "officer",
+            invoice_reference="INV-2026-101",
+            recipient_orgnr=contract.contractor_registration,
+            paid_on=today,
+        )
+        claim = services.submit_claim(
+            outcome,
+            contractor,
+            contract.organisation,
+            14,
+            "14 av 32 deltakere var i arbeid eller utdanning ved utløpet av observasjonsperioden (aggregert).",
+            filename="resultater.csv",
+            data=b"kvartal;deltakere;i arbeid eller utdanning\n2026K1;32;14\n",
+        )
+        services.transition_claim(
+            claim,
+            ClaimState.VERIFIED,
+            Actor(verifier, None, "verifier"),
+            "verifier",
+            verified_count=13,
+            note="Én deltaker hadde under 50 % stilling.",
+        )
+        services.transition_claim(claim, ClaimState.APPROVED, officer, "officer")
+        services.transition_claim(
+            claim,
+            ClaimState.PAID,
+            officer,
+            "officer",
+            invoice_reference="INV-2026-117",
+            recipient_orgnr=contract.contractor_registration,
+            paid_on=today,
+        )
+        services.publish_results(
+            contract,
+            officer,
+            "13 av 32 unge (41 %) var i arbeid eller utdanning etter 12 måneder, mot 25 % i sammenligningsgruppen.",
+        )

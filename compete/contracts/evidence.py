@@ -1,0 +1,88 @@
+"""Outcome evidence must be aggregated and pseudonymised (R50): refuse what looks like personal data.
+
+Norwegian national identity numbers (fødselsnummer, D-numbers) are 11 digits whose two last digits are
+mod-11 control digits; e-mail addresses name people. Both are looked for in the statement and in the
+text of the evidence file."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+
+from compete.submissions import files
+
+K1_WEIGHTS = (3, 7, 6, 1, 8, 9, 4, 5, 2)
+K2_WEIGHTS = (5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
+EVIDENCE_TYPES = ("pdf", "xlsx", "docx", "csv", "txt")
+MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
+CONTENT_TYPES = {**files.CONTENT_TYPES, "csv": "text/csv", "txt": "text/plain"}
+
+# 11 digits, optionally written "DDMMYY NNNNN" or "DDMMYY-NNNNN", not part of a longer number.
+_ID_CANDIDATE = re.compile(r"(?<![\d.,])(\d{6})[ \-\u00a0]?(\d{5})(?![\d])")
+_EMAIL = re.compile(r"[\w.+\-]+@[\w\-]+(\.[\w\-]+)+", re.UNICODE)
+
+
+def _control(digits: list[int], weights: tuple[int, ...]) -> int | None:
+    remainder = sum(d * w for d, w in zip(digits, weights, strict=False)) % 11
+    control = 0 if remainder == 0 else 11 - remainder
+    return None if control == 10 else control
+
+
+def is_national_id(number: str) -> bool:
+    """True for 11 digits with valid mod-11 control digits (fødselsnummer or D-number)."""
+    if len(number) != 11 or not number.isdigit():
+        return False
+    digits = [int(c) for c in number]
+    k1 = _control(digits[:9], K1_WEIGHTS)
+    if k1 is None or k1 != digits[9]:
+        return False
+    k2 = _control(digits[:10], K2_WEIGHTS)
+    return k2 is not None and k2 == digits[10]
+
+
+def personal_data_found(text: str) -> list[str]:
+    """The kinds of personal data found in `text`: "national_id", "email" (never the values)."""
+    found = []
+    if any(is_national_id(a + b) for a, b in _ID_CANDIDATE.findall(text or "")):
+        found.append("national_id")
+    if _EMAIL.search(text or ""):
+        found.append("email")
+    return found
+
+
+def detect_evidence_type(data: bytes) -> str | None:
+    """pdf, xlsx, docx by content; csv or txt for UTF-8 text without control bytes."""
+    kind = files.detect_type(data)
+    if kind is not None:
+        return kind if kind in EVIDENCE_TYPES else None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None
+    if any(ord(ch) < 32 and ch not in "\t\r\n" for ch in text):
+        return None
+    first = text.split("\n", 1)[0]
+    return "csv" if ("," in first or ";" in first) else "txt"
+
+
+def evidence_text(data: bytes, kind: str) -> str:
+    """The readable text of an evidence file, for the personal-data check."""
+    if kind in ("csv", "txt"):
+        return data.decode("utf-8-sig", "replace")
+    if kind == "xlsx":
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                parts = [
+                    archive.read(name).decode("utf-8", "replace")
+                    for name in archive.namelist()
+                    if name == "xl/sharedStrings.xml" or name.startswith("xl/worksheets/")
+                ]
+        except zipfile.BadZipFile:
+            return ""
+        return re.sub(r"<[^>]+>", " ", "\n".join(parts))
+    return files.extract_text(data, kind)
+
+
+def safe_filename(name: str, kind: str) -> str:
+    return files.safe_filename(name, kind)
