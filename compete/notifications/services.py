@@ -8,6 +8,7 @@ from `flask outbox send` or right after a request, and retries with backoff.
 from __future__ import annotations
 
 import logging
+import re
 import smtplib
 from contextlib import nullcontext
 from datetime import timedelta
@@ -53,7 +54,7 @@ def queue_email(
         recipient_id=getattr(recipient, "id", None),
         competition_id=getattr(competition, "id", None),
         language=language,
-        subject=" ".join(subject.split()),
+        subject=re.sub(r"[ \t\r\n]+", " ", subject),  # keeps the non-breaking space in "50 000 kr"
         body_text=body_text,
         body_html=body_html,
         status=OutboxStatus.PENDING,
