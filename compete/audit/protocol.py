@@ -111,6 +111,10 @@ def sections() -> list[Section]:
     return sorted(_SECTIONS.values(), key=lambda s: (s.order, s.key))
 
 
+def sections_by_key() -> dict[str, Section]:
+    return {s.key: s for s in sections()}
+
+
 def build(competition) -> dict:
     """The whole protocol as one JSON-ready structure."""
     built = []

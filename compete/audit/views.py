@@ -88,13 +88,13 @@ def protocol_page(slug: str):
     )
 
 
-def _export(competition, fmt: str, body: bytes, mimetype: str) -> Response:
+def _export(competition, fmt: str, body: bytes, content_type: str) -> Response:
     record_protocol_export(competition, _actor(competition), fmt, hashlib.sha256(body).hexdigest())
     db.session.commit()
     stamp = now().strftime("%Y%m%dT%H%M%SZ")
     return Response(
         body,
-        mimetype=mimetype,
+        content_type=content_type,
         headers={"Content-Disposition": f'attachment; filename="protocol-{competition.slug}-{stamp}.{fmt}"'},
     )
 
@@ -104,9 +104,7 @@ def _export(competition, fmt: str, body: bytes, mimetype: str) -> Response:
 def protocol_json(slug: str):
     competition = _load(slug, permissions.can_view_protocol)
     body = json.dumps(protocol.build(competition), ensure_ascii=False, indent=2).encode()
-    response = _export(competition, "json", body, "application/json")
-    response.charset = "utf-8"
-    return response
+    return _export(competition, "json", body, "application/json; charset=utf-8")
 
 
 @bp.get(f"{PREFIX}/<slug>/protocol.pdf")

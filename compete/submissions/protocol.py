@@ -28,7 +28,6 @@ labels(
         "code": _l("Code"),
         "version": _l("Version"),
         "person": _l("Person"),
-        "detail": _l("Detail"),
         "content_sha256": _l("SHA-256 of the content"),
         "receipt_sha256": _l("SHA-256 of the receipt"),
         "files": _l("Files"),
