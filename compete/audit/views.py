@@ -150,6 +150,8 @@ def _charts(stats) -> dict:
     payment_bars = [
         Bar(f"{s.position}. {s.name}", (s.paid,), format_nok(s.paid, locale)) for s in stats.stages if s.announced
     ]
+    if not any(s.paid for s in stats.stages):
+        payment_bars = []  # nothing paid yet: the table says so, a chart of zeros would not
     return {
         "time": bar_chart(
             _("Time per stage"),

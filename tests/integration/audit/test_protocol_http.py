@@ -151,3 +151,14 @@ def test_programme_statistics_cover_only_the_officers_organisations(client, worl
     html = client.get("/manage/statistics").data.decode()
     assert world.record.competition.title in html
     assert '<dd id="figure-sketches">3</dd>' in html
+
+
+def test_statistics_chart_payments_once_paid(client, world, monkeypatch):
+    from compete.audit import statistics
+
+    stage_id = world.record.stage.id
+    monkeypatch.setattr(statistics, "payments_per_stage", lambda competition: {stage_id: 150_000})
+    _as_officer(client, world)
+    html = client.get(f"/manage/competitions/{world.slug}/statistics").data.decode()
+    assert html.count('role="img"') == 3
+    assert f'<dd id="figure-paid">150{NBSP}000{NBSP}kr</dd>' in html
