@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from decimal import Decimal
 
 from babel.numbers import format_decimal
@@ -25,6 +26,7 @@ from compete.core.time import now
 from compete.extensions import db
 
 bp = Blueprint("audit", __name__)
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)  # one line per page otherwise
 
 PREFIX = "/manage/competitions"
 
