@@ -151,4 +151,13 @@ def verify_chain(batch: int = 1000) -> VerifyResult:
             expected_seq += 1
             checked += 1
             last_seq = entry.seq
-        db.session.expunge_all()
+        for entry in rows:
+            db.session.expunge(entry)  # keep memory flat without detaching the caller's objects
+
+
+def record_protocol_export(competition, actor: Actor, fmt: str, sha256: str) -> AuditEntry:
+    """Log that the procurement protocol was exported, with the SHA-256 of the file handed out,
+    so a printed or forwarded protocol can later be matched to its export (R41, R42)."""
+    return record(
+        actor, "protocol.exported", competition, competition=competition, after={"format": fmt, "sha256": sha256}
+    )
