@@ -5,6 +5,7 @@ The one place that answers it, for stage-award agreements and for the developmen
 
 from __future__ import annotations
 
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -21,8 +22,15 @@ def decision_of(stage: Stage) -> Decision | None:
 
 def agreement_blocked(stage: Stage, locale: str | None = None) -> str | None:
     """None when an agreement may be signed for the stage's selected participants, otherwise the
-    reason in the user's language: no decision, notices not sent, standstill not over, or a
-    complaint still waiting for a response."""
+    reason in `locale` (default: the current request's language): no decision, notices not sent,
+    standstill not over, or a complaint still waiting for a response."""
+    if locale:
+        with force_locale(locale):
+            return _blocked(stage, locale)
+    return _blocked(stage, locale)
+
+
+def _blocked(stage: Stage, locale: str | None) -> str | None:
     decision = decision_of(stage)
     if decision is None:
         return str(_l("No decision has been recorded for this stage yet."))

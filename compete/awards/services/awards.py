@@ -87,7 +87,7 @@ def transition_award(
     elif target == AwardState.ACCEPTED:
         if not award.delivered_on_time:
             raise DomainError(
-                _l("The deliverable came in after the due date: it cannot be accepted for payment (R37)."),
+                _l("The deliverable came in after the due date: it cannot be accepted for payment."),
                 code="late",
             )
         award.accepted_at = moment

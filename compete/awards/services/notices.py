@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime, time, timedelta
 
-from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -197,7 +196,7 @@ def send_notices(decision: Decision, actor: Actor) -> list[Notice]:
             recipient=recipient,
             competition=decision.stage.competition,
             letter=hydrate(letter),
-            notice_url=url_for("awards.notice_page", notice_id=notice.id, _external=False),
+            notice_id=notice.id,
         )
         notice.outbox_message_id = message.id
         notices.append(notice)
