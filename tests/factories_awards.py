@@ -48,7 +48,7 @@ def lock_ranking(stage: Stage, entries: list[Submission], officer: Actor, *, jur
         )
         jury_services.accept_briefing(seat)
         seats.append(seat)
-    values = values or [9 - i for i in range(len(entries))]
+    values = values or [max(0, 9 - i) for i in range(len(entries))]  # ties below 9 entries
     for seat in seats:
         declare_all_clear(seat, entries)
         for entry, value in zip(entries, values, strict=True):
