@@ -30,3 +30,17 @@ def test_draft_competition_has_no_results_page(client, app):
     competition = make_competition(state=CompetitionState.DRAFT)
     db.session.commit()
     assert client.get(f"/competitions/{competition.slug}/results").status_code == 404
+
+
+def test_dashboard_points_participants_to_the_outcome(client, app):
+    from tests.factories_competitions import login_as
+
+    world = make_ranked_stage(entries=4)
+    loser = world.entries[3]
+    login_as(client, loser.created_by, loser.organisation)
+    db.session.commit()
+    assert "/my/decisions" not in client.get("/my/submissions").get_data(as_text=True).split("<main")[1]
+    decide_and_notify(world)
+    db.session.commit()
+    dashboard = client.get("/my/submissions").get_data(as_text=True)
+    assert "Se utfallet og les brevene" in dashboard
