@@ -4,7 +4,6 @@ payments per stage, time per stage. Plain numbers; the views format and chart th
 
 from __future__ import annotations
 
-import importlib
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -50,22 +49,15 @@ def shares(counts: dict[str, int]) -> list[Share]:
 
 
 def payments_per_stage(competition: Competition) -> dict[int, int]:
-    """Kroner paid per stage id, from the awards domain; {} while it does not provide them."""
-    try:
-        module = importlib.import_module("compete.awards.queries")
-    except ModuleNotFoundError as exc:
-        if exc.name != "compete.awards.queries":
-            raise
-        return {}
-    provider = getattr(module, "payments_per_stage", None)
-    return dict(provider(competition)) if provider is not None else {}
+    """Kroner paid per stage id, from the awards domain."""
+    from compete.awards.queries import payments_per_stage as paid
+
+    return dict(paid(competition))
 
 
 def _decided_at(stage_ids: list[int]) -> dict[int, datetime]:
-    try:
-        from compete.awards.models import Decision
-    except ImportError:  # pragma: no cover - the awards domain is part of the application
-        return {}
+    from compete.awards.models import Decision
+
     if not stage_ids:
         return {}
     return dict(

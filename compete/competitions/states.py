@@ -64,4 +64,7 @@ STAGE_TRANSITIONS: dict[tuple[StagePhase, StageState], frozenset[str]] = {
     (StagePhase.JURY_SCORING, StageState.RANKING_LOCKED): frozenset({"system"}),
     (StagePhase.RANKING_LOCKED, StageState.DEANONYMISED): frozenset({"officer"}),
     (StagePhase.DEANONYMISED, StageState.DECIDED): frozenset({"officer"}),
+    # A stage that was never anonymous has nothing to de-anonymise (the awards service refuses
+    # this move for anonymous stages: R30 comes first).
+    (StagePhase.RANKING_LOCKED, StageState.DECIDED): frozenset({"officer"}),
 }

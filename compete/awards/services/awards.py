@@ -1,0 +1,147 @@
+"""Stage awards and the winner's award (R37): one transition function over the table in
+`compete.awards.states`, with the preconditions each move needs."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from compete.audit.services import Actor, record
+from compete.awards.gate import agreement_blocked
+from compete.awards.models import StageAward
+from compete.awards.services.decisions import next_stage
+from compete.awards.states import AWARD_TRANSITIONS, AwardState
+from compete.core.errors import DomainError
+from compete.core.formatting import format_orgnr
+from compete.core.time import now
+from compete.extensions import db
+from compete.submissions.models import Submission, SubmissionStatus
+
+
+def due_at(award: StageAward) -> datetime | None:
+    """When the deliverable is due: the date set on the award, else the next stage's deadline."""
+    if award.due_at is not None:
+        return award.due_at
+    following = next_stage(award.stage)
+    return following.deadline_at if following is not None else None
+
+
+def received_at(award: StageAward) -> datetime:
+    """When the deliverable came in: the participant's submission in the next stage when there is
+    one (its last submitted version), else now (the officer records receipt)."""
+    following = next_stage(award.stage)
+    if following is not None and award.kind == "stage":
+        submission = db.session.scalars(
+            select(Submission).where(
+                Submission.stage_id == following.id,
+                Submission.organisation_id == award.organisation_id,
+                Submission.status == SubmissionStatus.SUBMITTED,
+            )
+        ).first()
+        if submission is not None and submission.current_version is not None:
+            return submission.current_version.submitted_at
+    return now()
+
+
+def transition_award(
+    award: StageAward,
+    target: AwardState,
+    actor: Actor,
+    *,
+    invoice_reference: str | None = None,
+    reason: str | None = None,
+    locale: str | None = None,
+) -> StageAward:
+    """The single way an award changes state: check the table, check the move's precondition,
+    mutate, audit.
+
+    sign: the agreement gate must be open (decision notified, standstill over, every complaint
+    answered; R31–R33). deliver: records when and whether on time. accept: only an on-time
+    deliverable (R37). reject: needs a reason. approve: needs an invoice reference; records the
+    approver and the recipient's organisation number. pay: records date and who paid.
+    """
+    source = award.state
+    allowed = AWARD_TRANSITIONS.get((source, target))
+    if allowed is None:
+        raise DomainError(
+            _l("An award cannot go from %(source)s to %(target)s.", source=source.value, target=target.value),
+            code="transition",
+        )
+    if actor.role not in allowed:
+        raise DomainError(_l("You may not make this change."), code="forbidden")
+    moment = now()
+    details: dict = {}
+    if target == AwardState.AGREEMENT_SIGNED:
+        blocked = agreement_blocked(award.stage, locale)
+        if blocked is not None:
+            raise DomainError(blocked, code="gate")
+        award.agreement_signed_at = moment
+        award.agreement_signed_by_id = actor.user.id
+    elif target == AwardState.DELIVERED:
+        award.delivered_at = received_at(award)
+        due = due_at(award)
+        award.delivered_on_time = due is None or award.delivered_at <= due
+        details = {"delivered_at": award.delivered_at, "on_time": award.delivered_on_time, "due_at": due}
+    elif target == AwardState.ACCEPTED:
+        if not award.delivered_on_time:
+            raise DomainError(
+                _l("The deliverable came in after the due date: it cannot be accepted for payment."),
+                code="late",
+            )
+        award.accepted_at = moment
+        award.accepted_by_id = actor.user.id
+    elif target == AwardState.REJECTED:
+        if not (reason and reason.strip()):
+            raise DomainError(_l("Write why the deliverable is rejected."), code="reason")
+        award.rejection_reason = reason.strip()
+        details = {"reason": award.rejection_reason}
+    elif target == AwardState.PAYMENT_APPROVED:
+        if not (invoice_reference and invoice_reference.strip()):
+            raise DomainError(_l("Enter the invoice reference."), code="invoice")
+        orgnr = award.organisation.orgnr or award.organisation.foreign_registration
+        if not orgnr:
+            raise DomainError(_l("The recipient has no organisation number."), code="orgnr")
+        award.invoice_reference = invoice_reference.strip()
+        award.recipient_orgnr = orgnr
+        award.payment_approved_at = moment
+        award.payment_approved_by_id = actor.user.id
+        details = {
+            "amount": award.amount,
+            "invoice_reference": award.invoice_reference,
+            "recipient_orgnr": format_orgnr(orgnr),
+        }
+    elif target == AwardState.PAID:
+        award.paid_at = moment
+        award.paid_by_id = actor.user.id
+        details = {"amount": award.amount, "invoice_reference": award.invoice_reference}
+    award.state = target
+    db.session.flush()
+    record(
+        actor,
+        f"awards.award_{target.value}",
+        award,
+        competition=award.stage.competition,
+        before={"state": source},
+        after={"state": target, "organisation": award.organisation.name, **details},
+    )
+    return award
+
+
+def set_due_date(award: StageAward, actor: Actor, due: datetime) -> StageAward:
+    """Set the deliverable's due date on the award (instead of the next stage's deadline)."""
+    if award.state not in (AwardState.AWARDED, AwardState.AGREEMENT_SIGNED):
+        raise DomainError(_l("The deliverable has already been received."), code="delivered")
+    before = award.due_at
+    award.due_at = due
+    db.session.flush()
+    record(
+        actor,
+        "awards.award_due_date",
+        award,
+        competition=award.stage.competition,
+        before={"due_at": before},
+        after={"due_at": due},
+    )
+    return award
