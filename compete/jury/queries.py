@@ -6,7 +6,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
+from compete.accounts.models import Membership
 from compete.competitions.models import Stage
 from compete.extensions import db
 from compete.jury import statistics
@@ -14,6 +16,7 @@ from compete.jury.models import (
     Assignment,
     AssignmentMode,
     AssignmentPlan,
+    Clarification,
     ConsensusRemark,
     EntryDeclaration,
     JurySeat,
@@ -249,3 +252,41 @@ def progress(stage: Stage) -> dict:
         if (wanted is not None and scorers < wanted) or (grid.seats and scorers == 0):
             short.append({"code": entry.code, "jurors": scorers, "wanted": wanted})
     return {"plan": grid.plan, "jurors": jurors, "entries": per_entry, "short": short}
+
+
+# --- clarifications ------------------------------------------------------------------------------
+
+
+def clarifications_for(submission: Submission) -> list[Clarification]:
+    """The minutes about one entry, oldest first."""
+    return list(
+        db.session.scalars(
+            select(Clarification)
+            .where(Clarification.submission_id == submission.id)
+            .order_by(Clarification.asked_at, Clarification.id)
+        )
+    )
+
+
+def clarifications_of_stage(stage: Stage) -> list[Clarification]:
+    return list(
+        db.session.scalars(
+            select(Clarification)
+            .where(Clarification.stage_id == stage.id)
+            .options(selectinload(Clarification.submission), selectinload(Clarification.seat))
+            .order_by(Clarification.asked_at, Clarification.id)
+        )
+    )
+
+
+def clarifications_for_user(user) -> list[Clarification]:
+    """Questions forwarded to any organisation the user is a member of (never the juror's name)."""
+    return list(
+        db.session.scalars(
+            select(Clarification)
+            .join(Submission, Submission.id == Clarification.submission_id)
+            .join(Membership, Membership.organisation_id == Submission.organisation_id)
+            .where(Membership.user_id == user.id, Clarification.forwarded_at.is_not(None))
+            .order_by(Clarification.forwarded_at.desc(), Clarification.id)
+        )
+    )

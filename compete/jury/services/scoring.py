@@ -150,6 +150,7 @@ def approve_report(seat: JurySeat) -> bool:
         db.session.add(ReportApproval(seat_id=seat.id, report_sha256=digest))
     else:
         approval.report_sha256 = digest
+        approval.created_at = now()  # the approval of the report as it stands now
     db.session.flush()
     record(_juror(seat), "jury.report_approved", seat, competition=stage.competition, after={"report_sha256": digest})
     seats = queries.active_seats(stage)
