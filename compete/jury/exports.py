@@ -11,7 +11,6 @@ from flask import render_template
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from compete.audit.models import AuditEntry
 from compete.audit.protocol import iso
 from compete.competitions.states import StageState
 from compete.extensions import db
@@ -145,15 +144,7 @@ def report_data(stage) -> dict:
         .where(JurySeat.stage_id == stage.id, JurySeat.replaced_at.is_(None))
         .order_by(ReportApproval.created_at)
     ).all()
-    events = dict(
-        db.session.execute(
-            select(AuditEntry.action, AuditEntry.at).where(
-                AuditEntry.target_type == "Stage",
-                AuditEntry.target_id == str(stage.id),
-                AuditEntry.action.in_(("stage.ranking_locked", "stage.deanonymised")),
-            )
-        )
-    )
+    events = queries.stage_events(stage)
     names = {e.code: e.organisation.name for e in queries.entries(stage)} if revealed(stage) else {}
     return {
         "report": report,

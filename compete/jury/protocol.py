@@ -9,7 +9,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from compete.accounts.models import User
-from compete.audit.models import AuditEntry
 from compete.audit.protocol import iso, section
 from compete.extensions import db
 from compete.jury import queries
@@ -30,7 +29,7 @@ def _names(user_ids) -> dict:
     ids = {i for i in user_ids if i is not None}
     if not ids:
         return {}
-    return dict(db.session.execute(select(User.id, User.name).where(User.id.in_(ids))).tuples())
+    return dict(db.session.execute(select(User.id, User.name).where(User.id.in_(ids))).all())
 
 
 @section("impartiality", _l("Impartiality"), order=50)
@@ -133,15 +132,7 @@ def jury_report(competition) -> list[dict]:
             .where(JurySeat.stage_id == stage.id, JurySeat.replaced_at.is_(None))
             .order_by(ReportApproval.created_at, JurySeat.id)
         ).all()
-        events = dict(
-            db.session.execute(
-                select(AuditEntry.action, AuditEntry.at).where(
-                    AuditEntry.target_type == "Stage",
-                    AuditEntry.target_id == str(stage.id),
-                    AuditEntry.action.in_(("stage.ranking_locked", "stage.deanonymised")),
-                )
-            ).tuples()
-        )
+        events = queries.stage_events(stage)
         rows.append(
             {
                 "stage": stage.position,

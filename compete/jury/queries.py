@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from compete.accounts.models import Membership
+from compete.audit.models import AuditEntry
 from compete.competitions.models import Stage
 from compete.extensions import db
 from compete.jury import statistics
@@ -210,7 +211,7 @@ def cells(stage: Stage) -> Cells:
         assigned = set(
             db.session.execute(
                 select(Assignment.seat_id, Assignment.submission_id).where(Assignment.seat_id.in_(seat_ids))
-            ).tuples()
+            )
         )
     else:
         assigned = {(s.id, e.id) for s in seats for e in evaluated}
@@ -289,4 +290,17 @@ def clarifications_for_user(user) -> list[Clarification]:
             .where(Membership.user_id == user.id, Clarification.forwarded_at.is_not(None))
             .order_by(Clarification.forwarded_at.desc(), Clarification.id)
         )
+    )
+
+
+def stage_events(stage: Stage) -> dict:
+    """When the ranking locked and the stage was de-anonymised: action -> time, from the audit trail."""
+    return dict(
+        db.session.execute(
+            select(AuditEntry.action, AuditEntry.at).where(
+                AuditEntry.target_type == "Stage",
+                AuditEntry.target_id == str(stage.id),
+                AuditEntry.action.in_(("stage.ranking_locked", "stage.deanonymised")),
+            )
+        ).all()
     )
