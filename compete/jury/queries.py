@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from compete.accounts.models import Membership
 from compete.audit.models import AuditEntry
@@ -37,6 +37,7 @@ def entries(stage: Stage) -> list[Submission]:
                 Submission.status == SubmissionStatus.SUBMITTED,
                 Submission.eligibility == Eligibility.ELIGIBLE,
             )
+            .options(joinedload(Submission.organisation))
             .order_by(Submission.code)
         )
     )
@@ -45,7 +46,10 @@ def entries(stage: Stage) -> list[Submission]:
 def active_seats(stage: Stage) -> list[JurySeat]:
     return list(
         db.session.scalars(
-            select(JurySeat).where(JurySeat.stage_id == stage.id, JurySeat.replaced_at.is_(None)).order_by(JurySeat.id)
+            select(JurySeat)
+            .where(JurySeat.stage_id == stage.id, JurySeat.replaced_at.is_(None))
+            .options(joinedload(JurySeat.user))
+            .order_by(JurySeat.id)
         )
     )
 

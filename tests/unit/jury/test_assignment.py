@@ -48,7 +48,7 @@ def test_per_entry_assignment_is_balanced_never_conflicted_and_audited(declared)
 
 
 def test_an_entry_short_of_jurors_is_reported(declared):
-    setup, officer, entries, seats = declared
+    setup, officer, entries, _seats = declared
 
     short = services.set_assignment(setup.stage, AssignmentMode.PER_ENTRY, 4, officer)
 
@@ -127,7 +127,7 @@ def test_back_to_everyone_clears_the_rows(declared):
 
 
 def test_a_replacement_inherits_the_assignment(declared):
-    setup, officer, entries, seats = declared
+    setup, officer, _entries, seats = declared
     services.set_assignment(setup.stage, AssignmentMode.PER_ENTRY, 2, officer)
     before = {e for s, e in _pairs(seats) if s == seats[2].id}
 

@@ -41,7 +41,7 @@ def locked(app, clock):
 
 
 def test_protocol_sections_are_json_ready_with_iso_times(locked):
-    setup, _officer, entries, seats = locked
+    setup, _officer, entries, _seats = locked
     protocol = build(setup.competition)
     json.dumps(protocol)
     sections = {s["key"]: s["rows"] for s in protocol["sections"]}
