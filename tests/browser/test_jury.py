@@ -8,7 +8,6 @@ from datetime import UTC, datetime
 
 import pytest
 
-from compete.audit.services import Actor
 from compete.extensions import db
 from compete.jury import services
 from compete.jury.models import SeatRole
@@ -39,7 +38,7 @@ def test_jury_declares_scores_agrees_and_the_stage_is_deanonymised(live_server, 
         setup, officer, entries, _ = make_jury_stage(entries=2, jurors=0)
         setup.officer.email = "innkjoper@nav.test"
         for email, name, role in JURY:
-            services.appoint(setup.stage, make_user(email=email, name=name), role, Actor(setup.officer, setup.buyer))
+            services.appoint(setup.stage, make_user(email=email, name=name), role, officer)
         stage_id, slug = setup.stage.id, setup.competition.slug
         codes = [e.code for e in entries]
         organisation = entries[0].organisation.name
