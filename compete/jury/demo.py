@@ -1,5 +1,5 @@
 """Demo jury data: two more competitions made from "Unge på vei til jobb", whose stage 1 deadline
-has passed with 12 sketches each. In "Vestland" the jury is mid-scoring (one declared conflict,
+has passed with 12 sketches each. In "Ungdom i arbeid – Vestland" the jury is mid-scoring (one declared conflict,
 drafts and missing scorecards, a clarification answered and one waiting for the functionary); in
 "Trøndelag" the whole jury has scored, the chair has recorded remarks and everyone has approved,
 so the ranking is locked and ready to be de-anonymised. Idempotent; flush only."""
@@ -23,8 +23,8 @@ from compete.jury.models import Answer, SeatRole
 from compete.submissions import services as submission_services
 
 COMPETITIONS = [
-    ("unge-pa-vei-til-jobb-vestland", "Unge på vei til jobb – Vestland", "scoring"),
-    ("unge-pa-vei-til-jobb-trondelag", "Unge på vei til jobb – Trøndelag", "locked"),
+    ("ungdom-i-arbeid-vestland", "Ungdom i arbeid – Vestland", "scoring"),
+    ("ungdom-i-arbeid-trondelag", "Ungdom i arbeid – Trøndelag", "locked"),
 ]
 JURY = [
     ("juror1@demo.test", SeatRole.CHAIR),

@@ -9,8 +9,8 @@ from compete.jury import queries
 def test_demo_has_a_jury_mid_scoring_and_a_locked_ranking(app):
     load_demo()
     load_demo()
-    scoring = competition_queries.competition_by_slug("unge-pa-vei-til-jobb-vestland").stages[0]
-    locked = competition_queries.competition_by_slug("unge-pa-vei-til-jobb-trondelag").stages[0]
+    scoring = competition_queries.competition_by_slug("ungdom-i-arbeid-vestland").stages[0]
+    locked = competition_queries.competition_by_slug("ungdom-i-arbeid-trondelag").stages[0]
 
     assert (scoring.state, locked.state) == (StageState.JURY_SCORING, StageState.RANKING_LOCKED)
     assert len(queries.entries(scoring)) == len(queries.entries(locked)) == 12
