@@ -212,7 +212,36 @@ def main() -> None:
                 f"robustness panel (3 methods + {JURORS} leave-one-out): median "
                 f"{statistics.median(robust_timings) * 1000:.0f} ms"
             )
+            _bench_jury_pages(stage_id, counter)
             db.session.remove()
+
+
+def _bench_jury_pages(stage_id, counter) -> None:
+    """Progress, the score sheet and a balanced assignment at the same size."""
+    from compete.competitions.models import Stage
+    from compete.extensions import db
+    from compete.jury import balancing, exports, queries
+
+    for label, work in (
+        ("progress per juror and entry", lambda stage: queries.progress(stage)),
+        ("score sheet (rows)", lambda stage: len(exports.score_sheet(stage)[1])),
+    ):
+        db.session.expire_all()
+        stage = db.session.scalars(select(Stage).where(Stage.id == stage_id)).one()
+        counter["n"] = 0
+        t0 = time.perf_counter()
+        result = work(stage)
+        elapsed = time.perf_counter() - t0
+        size = f", {result} rows" if isinstance(result, int) else ""
+        print(f"{label}: {elapsed * 1000:.0f} ms, {counter['n']} queries{size}")
+    rng = random.Random(1)
+    conflicts = {(rng.randrange(JURORS), rng.randrange(ENTRIES)) for _ in range(ENTRIES // 10)}
+    t0 = time.perf_counter()
+    result = balancing.balance(list(range(JURORS)), list(range(ENTRIES)), 3, conflicts, seed=1)
+    print(
+        f"assignment of {ENTRIES} entries to 3 of {JURORS} jurors with {len(conflicts)} conflicts: "
+        f"{(time.perf_counter() - t0) * 1000:.0f} ms, loads {min(result.load.values())}–{max(result.load.values())}"
+    )
 
 
 if __name__ == "__main__":

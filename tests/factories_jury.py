@@ -53,3 +53,34 @@ def score(seat, submission, values: list[int], *, submit: bool = True):
         {c.id: (v, f"Begrunnelse for {c.name}") for c, v in zip(criteria, values, strict=True)},
         submit=submit,
     )
+
+
+def make_scored_stage(entries: int = 3, jurors: int = 3, conflict: bool = True):
+    """A stage where every juror declared (the second one conflicted with the first entry when
+    `conflict`), and every juror submitted every scorecard they may give."""
+    setup, officer, submissions, seats = make_jury_stage(entries=entries, jurors=jurors)
+    for index, seat in enumerate(seats):
+        overrides = {submissions[0].id: (Answer.CONFLICT, "Styremedlem")} if conflict and index == 1 else {}
+        declare_all_clear(seat, submissions, overrides)
+    for index, seat in enumerate(seats):
+        for position, submission in enumerate(submissions):
+            if services.can_see(seat, submission):
+                value = min(10, 3 + position * 2 + index)
+                score(seat, submission, [value] * len(seat.stage.criteria))
+    db.session.flush()
+    return setup, officer, submissions, seats
+
+
+def clarification_through(seat, submission, functionary, participant, *, until: str = "relayed"):
+    """Ask a question and take it as far as `until` (asked, forwarded, answered, relayed)."""
+    item = services.ask(seat, submission, "Hvor mange unge kan dere ta imot per år?")
+    if until == "asked":
+        return item
+    services.forward(item, functionary, "Hvor mange unge kan løsningen ta imot per år?")
+    if until == "forwarded":
+        return item
+    services.respond(item, participant, "Rundt 40 unge per år.")
+    if until == "answered":
+        return item
+    services.relay(item, functionary, "Rundt 40 unge per år.")
+    return item

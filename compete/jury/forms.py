@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired
+from wtforms.validators import DataRequired, NumberRange, Optional
 
 
 class BriefingForm(FlaskForm):
@@ -44,3 +44,45 @@ class RuleForm(FlaskForm):
 
 class RemarkForm(FlaskForm):
     text = TextAreaField(_l("Agreed remark"), validators=[DataRequired()])
+
+
+class AssignmentForm(FlaskForm):
+    mode = RadioField(
+        _l("Who scores what"),
+        choices=[
+            SelectChoice("all", _l("Every juror scores every entry")),
+            SelectChoice("per_entry", _l("A fixed number of jurors per entry, with balanced load")),
+        ],
+        default="all",
+        validators=[DataRequired()],
+    )
+    per_entry = IntegerField(
+        _l("Jurors per entry"), validators=[Optional(), NumberRange(min=1, message=_l("At least one juror."))]
+    )
+
+
+class AskForm(FlaskForm):
+    question = TextAreaField(
+        _l("Question to the participant (sent through the functionary; your name is not passed on)"),
+        validators=[DataRequired(message=_l("Write the question."))],
+    )
+
+
+class ForwardForm(FlaskForm):
+    question = TextAreaField(
+        _l("Question as the participant will see it"), validators=[DataRequired(message=_l("Write the question."))]
+    )
+
+
+class DeclineForm(FlaskForm):
+    reason = TextAreaField(_l("Reason for declining"), validators=[DataRequired(message=_l("Give a reason."))])
+
+
+class RelayForm(FlaskForm):
+    answer = TextAreaField(
+        _l("Answer as the jury will see it"), validators=[DataRequired(message=_l("Write the answer."))]
+    )
+
+
+class AnswerForm(FlaskForm):
+    answer = TextAreaField(_l("Your answer"), validators=[DataRequired(message=_l("Write the answer."))])

@@ -12,6 +12,7 @@ from compete.accounts.models import User
 from compete.competitions.models import Criterion, Stage
 from compete.core.models import TimestampMixin, UTCDateTime
 from compete.extensions import db
+from compete.jury.states import ClarificationStatus
 from compete.submissions.models import Submission
 
 
@@ -149,3 +150,94 @@ class ReportApproval(TimestampMixin, db.Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     seat_id: Mapped[int] = mapped_column(ForeignKey("jury_seats.id"), nullable=False, unique=True)
     report_sha256: Mapped[str] = mapped_column(String(64), nullable=False)
+
+
+class AssignmentMode(enum.StrEnum):
+    ALL = "all"  # every juror scores every entry they have no conflict with
+    PER_ENTRY = "per_entry"  # N jurors per entry, balanced load
+
+
+class AssignmentPlan(TimestampMixin, db.Model):
+    """How a stage's entries are shared among its jurors, chosen by the officer before scoring opens.
+    No plan means everyone scores everything."""
+
+    __tablename__ = "jury_assignment_plans"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    stage_id: Mapped[int] = mapped_column(ForeignKey("stages.id"), nullable=False, unique=True)
+    mode: Mapped[AssignmentMode] = mapped_column(_enum(AssignmentMode, "assignment_mode"), nullable=False)
+    jurors_per_entry: Mapped[int | None] = mapped_column(Integer)
+    set_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False)
+    set_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+
+    __table_args__ = (
+        CheckConstraint(
+            "(mode = 'all' AND jurors_per_entry IS NULL) OR (mode = 'per_entry' AND jurors_per_entry >= 1)",
+            name="mode_matches_count",
+        ),
+    )
+
+
+class Assignment(db.Model):
+    """One juror seat assigned to score one entry (only under AssignmentMode.PER_ENTRY)."""
+
+    __tablename__ = "jury_assignments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seat_id: Mapped[int] = mapped_column(ForeignKey("jury_seats.id"), nullable=False, index=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"), nullable=False, index=True)
+
+    __table_args__ = (UniqueConstraint("seat_id", "submission_id", name="uq_jury_assignments_seat_submission"),)
+
+
+class Clarification(db.Model):
+    """A jury's clarification question about an entry, through the functionary (R26). The row is
+    the minute: each step keeps its text, who did it and when."""
+
+    __tablename__ = "clarifications"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    stage_id: Mapped[int] = mapped_column(ForeignKey("stages.id"), nullable=False, index=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"), nullable=False, index=True)
+    seat_id: Mapped[int] = mapped_column(ForeignKey("jury_seats.id"), nullable=False)
+    status: Mapped[ClarificationStatus] = mapped_column(
+        _enum(ClarificationStatus, "clarification_status"), nullable=False
+    )
+    question: Mapped[str] = mapped_column(Text, nullable=False)
+    asked_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    forwarded_question: Mapped[str | None] = mapped_column(Text)
+    forwarded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    forwarded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    decline_reason: Mapped[str | None] = mapped_column(Text)
+    declined_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    declined_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    answer: Mapped[str | None] = mapped_column(Text)
+    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    relayed_answer: Mapped[str | None] = mapped_column(Text)
+    relayed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    relayed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    stage: Mapped[Stage] = relationship()
+    submission: Mapped[Submission] = relationship()
+    seat: Mapped[JurySeat] = relationship()
+
+    __table_args__ = (
+        CheckConstraint(
+            "status <> 'declined' OR (decline_reason IS NOT NULL AND declined_at IS NOT NULL)",
+            name="declined_has_reason",
+        ),
+        CheckConstraint(
+            "status NOT IN ('forwarded', 'answered', 'relayed') OR "
+            "(forwarded_question IS NOT NULL AND forwarded_at IS NOT NULL)",
+            name="forwarded_has_text",
+        ),
+        CheckConstraint(
+            "status NOT IN ('answered', 'relayed') OR (answer IS NOT NULL AND answered_at IS NOT NULL)",
+            name="answered_has_text",
+        ),
+        CheckConstraint(
+            "status <> 'relayed' OR (relayed_answer IS NOT NULL AND relayed_at IS NOT NULL)",
+            name="relayed_has_text",
+        ),
+    )

@@ -3,13 +3,27 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
 
+from compete.accounts.models import Membership
+from compete.audit.models import AuditEntry
 from compete.competitions.models import Stage
 from compete.extensions import db
 from compete.jury import statistics
-from compete.jury.models import ConsensusRemark, EntryDeclaration, JurySeat, Score, Scorecard
+from compete.jury.models import (
+    Assignment,
+    AssignmentMode,
+    AssignmentPlan,
+    Clarification,
+    ConsensusRemark,
+    EntryDeclaration,
+    JurySeat,
+    Score,
+    Scorecard,
+)
 from compete.submissions.models import Eligibility, Submission, SubmissionStatus
 
 
@@ -23,6 +37,7 @@ def entries(stage: Stage) -> list[Submission]:
                 Submission.status == SubmissionStatus.SUBMITTED,
                 Submission.eligibility == Eligibility.ELIGIBLE,
             )
+            .options(joinedload(Submission.organisation))
             .order_by(Submission.code)
         )
     )
@@ -31,7 +46,10 @@ def entries(stage: Stage) -> list[Submission]:
 def active_seats(stage: Stage) -> list[JurySeat]:
     return list(
         db.session.scalars(
-            select(JurySeat).where(JurySeat.stage_id == stage.id, JurySeat.replaced_at.is_(None)).order_by(JurySeat.id)
+            select(JurySeat)
+            .where(JurySeat.stage_id == stage.id, JurySeat.replaced_at.is_(None))
+            .options(joinedload(JurySeat.user))
+            .order_by(JurySeat.id)
         )
     )
 
@@ -92,26 +110,17 @@ def ranking(stage: Stage, method: str | None = None) -> list[statistics.Ranked]:
 
 def jury_report(stage: Stage) -> dict:
     """Ranking, totals, remarks and conflicts with their handling: what every juror approves (R27)."""
-    seats = active_seats(stage)
-    evaluated = entries(stage)
+    grid = cells(stage)
+    seats, evaluated = grid.seats, grid.entries
     codes = {e.id: e.code for e in evaluated}
     declarations = db.session.scalars(
         select(EntryDeclaration).where(EntryDeclaration.seat_id.in_([s.id for s in seats]))
     ).all()
-    conflicted = {(d.seat_id, d.submission_id) for d in declarations if d.conflicted is not False}
-    submitted = {
-        (seat_id, submission_id)
-        for seat_id, submission_id in db.session.execute(
-            select(Scorecard.seat_id, Scorecard.submission_id).where(
-                Scorecard.seat_id.in_([s.id for s in seats]), Scorecard.submitted_at.is_not(None)
-            )
-        )
-    }
     missing = sorted(
         f"{seat.user.name}: {entry.code}"
         for seat in seats
         for entry in evaluated
-        if (seat.id, entry.id) not in conflicted and (seat.id, entry.id) not in submitted
+        if grid.status(seat.id, entry.id) in ("missing", "draft")
     )
     remarks = {
         r.submission_id: r.text
@@ -147,3 +156,155 @@ def jury_report(stage: Stage) -> dict:
         "jurors": [seat.user.name for seat in seats],
         "missing_scorecards": missing,
     }
+
+
+# --- assignment and progress ---------------------------------------------------------------------
+
+
+def assignment_plan(stage: Stage) -> AssignmentPlan | None:
+    return db.session.scalars(select(AssignmentPlan).where(AssignmentPlan.stage_id == stage.id)).first()
+
+
+def is_assigned(seat: JurySeat, submission: Submission) -> bool:
+    """Under "N per entry" only the assigned jurors score an entry; otherwise every juror does."""
+    plan = assignment_plan(seat.stage)
+    if plan is None or plan.mode == AssignmentMode.ALL:
+        return True
+    return (
+        db.session.scalar(
+            select(Assignment.id).where(Assignment.seat_id == seat.id, Assignment.submission_id == submission.id)
+        )
+        is not None
+    )
+
+
+@dataclass
+class Cells:
+    """Who is expected to score what, in a constant number of queries: `expected` holds
+    (seat id, entry id) pairs that follow the assignment and leave out conflicts (R22);
+    `conflicted` the pairs kept apart; `cards` maps a pair to its scorecard's submitted time
+    (None for a draft)."""
+
+    plan: AssignmentPlan | None
+    seats: list
+    entries: list
+    expected: set
+    conflicted: set
+    cards: dict
+
+    def status(self, seat_id: int, entry_id: int) -> str:
+        """ "conflict", "not_assigned", "submitted", "draft" or "missing"."""
+        pair = (seat_id, entry_id)
+        if pair in self.conflicted:
+            return "conflict"
+        if pair not in self.expected:
+            return "not_assigned"
+        if pair in self.cards:
+            return "submitted" if self.cards[pair] is not None else "draft"
+        return "missing"
+
+
+def cells(stage: Stage) -> Cells:
+    seats = active_seats(stage)
+    evaluated = entries(stage)
+    seat_ids = [s.id for s in seats]
+    plan = assignment_plan(stage)
+    declarations = db.session.execute(select(EntryDeclaration).where(EntryDeclaration.seat_id.in_(seat_ids))).scalars()
+    conflicted = {(d.seat_id, d.submission_id) for d in declarations if d.conflicted is not False}
+    if plan is not None and plan.mode == AssignmentMode.PER_ENTRY:
+        assigned = set(
+            db.session.execute(
+                select(Assignment.seat_id, Assignment.submission_id).where(Assignment.seat_id.in_(seat_ids))
+            )
+        )
+    else:
+        assigned = {(s.id, e.id) for s in seats for e in evaluated}
+    cards = {
+        (seat_id, submission_id): submitted_at
+        for seat_id, submission_id, submitted_at in db.session.execute(
+            select(Scorecard.seat_id, Scorecard.submission_id, Scorecard.submitted_at).where(
+                Scorecard.seat_id.in_(seat_ids)
+            )
+        )
+    }
+    return Cells(plan, seats, evaluated, assigned - conflicted, conflicted, cards)
+
+
+def progress(stage: Stage) -> dict:
+    """Submitted, draft and missing scorecards per juror and per entry, following the assignment;
+    entries with fewer jurors than planned are listed in "short"."""
+    grid = cells(stage)
+    count = ("submitted", "draft", "missing", "conflict")
+    jurors = []
+    for seat in grid.seats:
+        row = dict.fromkeys(count, 0)
+        for entry in grid.entries:
+            status = grid.status(seat.id, entry.id)
+            if status in row:
+                row[status] += 1
+        jurors.append({"seat": seat, "assigned": row["submitted"] + row["draft"] + row["missing"], **row})
+    per_entry = []
+    wanted = grid.plan.jurors_per_entry if grid.plan and grid.plan.mode == AssignmentMode.PER_ENTRY else None
+    short = []
+    for entry in grid.entries:
+        row = dict.fromkeys(count, 0)
+        for seat in grid.seats:
+            status = grid.status(seat.id, entry.id)
+            if status in row:
+                row[status] += 1
+        scorers = row["submitted"] + row["draft"] + row["missing"]
+        per_entry.append({"entry": entry, "jurors": scorers, **row})
+        if (wanted is not None and scorers < wanted) or (grid.seats and scorers == 0):
+            short.append({"code": entry.code, "jurors": scorers, "wanted": wanted})
+    return {"plan": grid.plan, "jurors": jurors, "entries": per_entry, "short": short}
+
+
+# --- clarifications ------------------------------------------------------------------------------
+
+
+def clarifications_for(submission: Submission) -> list[Clarification]:
+    """The minutes about one entry, oldest first."""
+    return list(
+        db.session.scalars(
+            select(Clarification)
+            .where(Clarification.submission_id == submission.id)
+            .order_by(Clarification.asked_at, Clarification.id)
+        )
+    )
+
+
+def clarifications_of_stage(stage: Stage) -> list[Clarification]:
+    return list(
+        db.session.scalars(
+            select(Clarification)
+            .where(Clarification.stage_id == stage.id)
+            .options(selectinload(Clarification.submission), selectinload(Clarification.seat))
+            .order_by(Clarification.asked_at, Clarification.id)
+        )
+    )
+
+
+def clarifications_for_user(user) -> list[Clarification]:
+    """Questions forwarded to any organisation the user is a member of (never the juror's name)."""
+    return list(
+        db.session.scalars(
+            select(Clarification)
+            .join(Submission, Submission.id == Clarification.submission_id)
+            .join(Membership, Membership.organisation_id == Submission.organisation_id)
+            .where(Membership.user_id == user.id, Clarification.forwarded_at.is_not(None))
+            .order_by(Clarification.forwarded_at.desc(), Clarification.id)
+        )
+    )
+
+
+def stage_events(stage: Stage) -> dict:
+    """When the ranking locked and the stage was de-anonymised: action -> time, from the audit trail."""
+    return dict(
+        db.session.execute(
+            select(AuditEntry.action, AuditEntry.at).where(
+                AuditEntry.target_type == "Stage",
+                AuditEntry.target_id == str(stage.id),
+                AuditEntry.action.in_(("stage.ranking_locked", "stage.deanonymised")),
+            )
+        ).all()
+    )

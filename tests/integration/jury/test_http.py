@@ -7,7 +7,7 @@ from compete.extensions import db
 from compete.jury.models import Answer
 from tests.factories import make_officer, make_org, make_participant
 from tests.factories_competitions import login_as
-from tests.factories_jury import declare_all_clear, make_jury_stage, score
+from tests.factories_jury import clarification_through, declare_all_clear, make_jury_stage, score
 
 ROLES = ["anonymous", "participant", "juror", "conflicted_juror", "other_juror", "functionary", "officer"]
 
@@ -17,6 +17,7 @@ def world(app):
     setup, _officer, entries, seats = make_jury_stage(entries=2, jurors=3)
     declare_all_clear(seats[0], entries)
     declare_all_clear(seats[1], entries, {entries[0].id: (Answer.CONFLICT, "Eier i selskapet")})
+    clarification = clarification_through(seats[0], entries[0], setup.functionary, setup.user, until="forwarded")
     _other_setup, _o, _e, other_seats = make_jury_stage(entries=1, jurors=1)
     _participant_user, _participant_org = make_participant()
     db.session.commit()
@@ -29,6 +30,7 @@ def world(app):
         "functionary": (setup.functionary, None),
         "officer": (setup.officer, setup.buyer),
     }
+    setup.clarification = clarification
     return setup, entries, seats, users
 
 
@@ -42,6 +44,14 @@ MATRIX = {
     "manage": (302, 403, 403, 403, 403, 403, 200),
     "submission_receipt": (302, 200, 403, 403, 403, 200, 200),  # identity stays hidden from jurors (R24)
     "submission_edit": (302, 200, 403, 403, 403, 403, 403),
+    "progress": (302, 403, 200, 403, 403, 403, 200),  # the juror is the chair
+    # The chair may export once their own scorecards are in; this one has not scored yet.
+    "scores_csv": (302, 403, 403, 403, 403, 403, 200),
+    "scores_xlsx": (302, 403, 403, 403, 403, 403, 200),
+    "report_pdf": (302, 403, 403, 403, 403, 403, 200),
+    "clarification_desk": (302, 403, 403, 403, 403, 200, 200),  # names both sides: never a juror (R24)
+    "my_clarifications": (302, 200, 200, 200, 200, 200, 200),  # lists only one's own organisations' questions
+    "answer_clarification": (302, 200, 403, 403, 403, 403, 403),  # names the organisation (R24)
 }
 
 
@@ -57,6 +67,13 @@ def _url(route, setup, entries):
         "manage": f"/manage/competitions/{setup.competition.slug}/stages/1/jury",
         "submission_receipt": f"/submissions/{entry.id}/versions/1/receipt",
         "submission_edit": f"/submissions/{entry.id}",
+        "progress": f"/jury/stages/{stage.id}/progress",
+        "scores_csv": f"/jury/stages/{stage.id}/scores.csv",
+        "scores_xlsx": f"/jury/stages/{stage.id}/scores.xlsx",
+        "report_pdf": f"/jury/stages/{stage.id}/report.pdf",
+        "clarification_desk": f"/manage/competitions/{setup.competition.slug}/stages/1/clarifications",
+        "my_clarifications": "/my/clarifications",
+        "answer_clarification": f"/my/clarifications/{setup.clarification.id}",
     }[route]
 
 
@@ -72,6 +89,46 @@ def test_authorization_matrix(client, world, route, role):
     if route == "entry_file" and expected == 200:
         expected = 404  # the factory's entries have no attachment: the route answers 404, not 403
     assert response.status_code == expected
+
+
+POSTS = {
+    # action: expected status per role in ROLES order (302 = done and redirected, or to the login page)
+    "ask": (302, 403, 302, 403, 403, 403, 403),
+    "forward": (302, 403, 403, 403, 403, 302, 403),
+    "answer": (302, 302, 403, 403, 403, 403, 403),
+    "assignment": (302, 403, 403, 403, 403, 403, 302),
+}
+
+
+def _post(route, setup, entries):
+    stage, slug = setup.stage, setup.competition.slug
+    return {
+        "ask": (f"/jury/stages/{stage.id}/entries/{entries[0].code}/clarifications", {"question": "Hvor mange?"}),
+        "forward": (
+            f"/manage/competitions/{slug}/stages/1/clarifications/{setup.pending.id}/forward",
+            {"question": "Hvor mange?"},
+        ),
+        "answer": (f"/my/clarifications/{setup.clarification.id}", {"answer": "Førti."}),
+        "assignment": (f"/manage/competitions/{slug}/stages/1/jury/assignment", {"mode": "all"}),
+    }[route]
+
+
+@pytest.mark.parametrize("route", sorted(POSTS))
+@pytest.mark.parametrize("role", ROLES)
+def test_authorization_matrix_for_actions(client, world, route, role):
+    setup, entries, seats, users = world
+    from compete.jury import services
+
+    setup.pending = services.ask(seats[0], entries[1], "Hva koster det?")
+    db.session.commit()
+    user, org = users[role]
+    if user is not None:
+        login_as(client, user, org)
+    url, data = _post(route, setup, entries)
+    response = client.post(url, data=data)
+    assert response.status_code == POSTS[route][ROLES.index(role)]
+    if response.status_code == 302 and user is None:
+        assert "/login" in response.headers["Location"]
 
 
 def test_juror_scores_through_the_pages_and_the_ranking_locks(client, world):

@@ -1,60 +1,24 @@
-"""Juror pages (briefing, declaration, queue, entry with scorecard, ranking, report) and the officers'
-jury page (seats, rulings, progress, start of scoring, de-anonymisation)."""
+"""The juror's pages: seats, briefing, declaration, queue, entry with scorecard and clarification
+questions, ranking with robustness and score distributions, report, and progress for the chair."""
 
 from __future__ import annotations
 
 import random
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from compete.accounts.queries import user_by_email
-from compete.audit.services import Actor
-from compete.competitions import queries as competition_queries
-from compete.competitions.models import Stage
-from compete.competitions.permissions import officer_organisation
-from compete.competitions.services import transition_stage
 from compete.competitions.states import StageState
 from compete.core.errors import DomainError
 from compete.extensions import db
-from compete.jury import permissions, queries, services, statistics
-from compete.jury.forms import AppointForm, BriefingForm, EmptyForm, RemarkForm, RuleForm
-from compete.jury.models import Answer, EntryDeclaration, JurySeat, Scorecard, SeatRole
+from compete.jury import charts, permissions, queries, services, statistics
+from compete.jury.forms import AskForm, BriefingForm, EmptyForm, RemarkForm
+from compete.jury.models import Answer, JurySeat, Scorecard
+from compete.jury.views import _entry, _my_seat, _refused, _stage, bp
 from compete.storage.backends import StorageError, get_storage
-from compete.submissions.models import Attachment, Submission
-
-bp = Blueprint("jury", __name__, url_prefix="")
-
-
-def _refused(exc: DomainError) -> None:
-    db.session.rollback()
-    flash(str(exc.message), "error")
-    for detail in exc.details:
-        flash(detail, "error")
-
-
-def _stage(stage_id: int) -> Stage:
-    stage = db.session.get(Stage, stage_id)
-    if stage is None:
-        abort(404)
-    return stage
-
-
-def _my_seat(stage: Stage) -> JurySeat:
-    seat = permissions.seat_of(current_user, stage)
-    if seat is None:
-        abort(403)
-    return seat
-
-
-def _entry(stage: Stage, code: str) -> Submission:
-    entry = next((e for e in queries.entries(stage) if e.code == code), None)
-    if entry is None:
-        abort(404)
-    return entry
-
+from compete.submissions.models import Attachment
 
 # --- jurors --------------------------------------------------------------------------------------
 
@@ -119,10 +83,19 @@ def queue(stage_id: int):
     seat = _my_seat(stage)
     if seat.declared_at is None:
         return redirect(url_for("jury.declaration", stage_id=stage.id))
-    entries = [e for e in queries.entries(stage) if services.can_see(seat, e)]
+    grid = queries.cells(stage)
+    entries = [e for e in grid.entries if (seat.id, e.id) in grid.expected]
     random.Random(f"{seat.id}:{stage.id}").shuffle(entries)
     cards = {c.submission_id: c for c in db.session.scalars(select(Scorecard).where(Scorecard.seat_id == seat.id))}
-    return render_template("jury/queue.html", stage=stage, seat=seat, entries=entries, cards=cards)
+    return render_template(
+        "jury/queue.html",
+        stage=stage,
+        seat=seat,
+        entries=entries,
+        cards=cards,
+        plan=grid.plan,
+        ready=permissions.has_scored_own(seat),
+    )
 
 
 @bp.route("/jury/stages/<int:stage_id>/entries/<code>", methods=["GET", "POST"])
@@ -134,7 +107,10 @@ def entry(stage_id: int, code: str):
     if not services.can_see(seat, submission):
         abort(403)
     card = queries.scorecard(seat, submission)
+    assigned = queries.is_assigned(seat, submission)
     if request.method == "POST":
+        if not assigned:
+            abort(403)
         if not EmptyForm().validate_on_submit():
             abort(400)
         values = {}
@@ -166,7 +142,10 @@ def entry(stage_id: int, code: str):
         version=version,
         card=card,
         scores=scores,
+        assigned=assigned,
+        clarifications=queries.clarifications_for(submission),
         form=EmptyForm(),
+        ask_form=AskForm(),
     )
 
 
@@ -201,17 +180,13 @@ def ranking(stage_id: int):
     if not permissions.can_see_ranking(current_user, stage):
         abort(403)
     seat = permissions.seat_of(current_user, stage)
-    if seat is not None and not permissions.can_manage_jury(current_user, stage):
-        mine = db.session.scalars(
-            select(Scorecard).where(Scorecard.seat_id == seat.id, Scorecard.submitted_at.is_(None))
-        ).first()
-        visible = [e for e in queries.entries(stage) if services.can_see(seat, e)]
-        submitted = db.session.scalars(
-            select(Scorecard.submission_id).where(Scorecard.seat_id == seat.id, Scorecard.submitted_at.is_not(None))
-        ).all()
-        if mine is not None or len(submitted) < len(visible):
-            flash(_("Submit all your scorecards before you see the others' scores."), "info")
-            return redirect(url_for("jury.queue", stage_id=stage.id))
+    if (
+        seat is not None
+        and not permissions.can_manage_jury(current_user, stage)
+        and not permissions.has_scored_own(seat)
+    ):
+        flash(_("Submit all your scorecards before you see the others' scores."), "info")
+        return redirect(url_for("jury.queue", stage_id=stage.id))
     juror_totals, tie_break = queries.totals(stage)
     entries = {e.id: e for e in queries.entries(stage)}
     ranked = queries.ranking(stage)
@@ -235,7 +210,9 @@ def ranking(stage_id: int):
         robust=robust,
         alpha=alpha,
         seats=seats,
+        chart=charts.distributions(juror_totals, {k: v.user.name for k, v in seats.items()}, _scale(stage)),
         reveal=stage.state in (StageState.DEANONYMISED, StageState.DECIDED),
+        can_export=permissions.can_export(current_user, stage),
     )
 
 
@@ -267,113 +244,44 @@ def report(stage_id: int):
         stage=stage,
         seat=seat,
         report=queries.jury_report(stage),
+        can_export=permissions.can_export(current_user, stage),
         form=EmptyForm(),
         remark_form=RemarkForm(),
     )
 
 
-# --- officers ------------------------------------------------------------------------------------
+def _scale(stage) -> tuple[int, int]:
+    if not stage.criteria:
+        return (0, 10)
+    return (min(c.scale_min for c in stage.criteria), max(c.scale_max for c in stage.criteria))
 
 
-def _officer_stage(slug: str, position: int) -> Stage:
-    competition = competition_queries.competition_by_slug(slug)
-    if competition is None:
-        abort(404)
-    stage = next((s for s in competition.stages if s.position == position), None)
-    if stage is None:
-        abort(404)
-    if not permissions.can_manage_jury(current_user, stage):
+@bp.post("/jury/stages/<int:stage_id>/entries/<code>/clarifications")
+@login_required
+def ask(stage_id: int, code: str):
+    stage = _stage(stage_id)
+    seat = _my_seat(stage)
+    submission = _entry(stage, code)
+    if not services.can_see(seat, submission):
         abort(403)
-    return stage
-
-
-def _officer(stage: Stage) -> Actor:
-    return Actor(current_user, officer_organisation(current_user, stage.competition), "officer")
-
-
-@bp.route("/manage/competitions/<slug>/stages/<int:position>/jury", methods=["GET", "POST"])
-@login_required
-def manage(slug: str, position: int):
-    stage = _officer_stage(slug, position)
-    form = AppointForm()
-    if request.method == "POST" and request.form.get("action") == "appoint" and form.validate_on_submit():
-        user = user_by_email(form.email.data)
-        if user is None:
-            flash(_("No account has that e-mail address. Ask the juror to register first."), "error")
-        else:
-            try:
-                if form.role.data in ("functionary", "verifier"):
-                    services.appoint_staff(stage, user, form.role.data, _officer(stage))
-                else:
-                    services.appoint(stage, user, SeatRole(form.role.data), _officer(stage))
-            except DomainError as exc:
-                _refused(exc)
-            else:
-                db.session.commit()
-                flash(_("The juror was appointed."), "success")
-                return redirect(url_for("jury.manage", slug=slug, position=position))
-    seats = queries.active_seats(stage)
-    doubts = db.session.scalars(
-        select(EntryDeclaration).where(
-            EntryDeclaration.seat_id.in_([s.id for s in seats]),
-            EntryDeclaration.answer == Answer.IN_DOUBT,
-            EntryDeclaration.ruled_conflict.is_(None),
-        )
-    ).all()
-    cards = db.session.execute(
-        select(Scorecard.seat_id, Scorecard.submitted_at).where(Scorecard.seat_id.in_([s.id for s in seats]))
-    ).all()
-    progress = {s.id: sum(1 for seat_id, at in cards if seat_id == s.id and at is not None) for s in seats}
-    return render_template(
-        "jury/manage.html",
-        stage=stage,
-        seats=seats,
-        doubts=doubts,
-        progress=progress,
-        entries=queries.entries(stage),
-        form=form,
-        rule_form=RuleForm(),
-        empty=EmptyForm(),
-    )
-
-
-@bp.post("/manage/competitions/<slug>/stages/<int:position>/jury/rulings/<int:declaration_id>")
-@login_required
-def rule(slug: str, position: int, declaration_id: int):
-    stage = _officer_stage(slug, position)
-    declaration = db.session.get(EntryDeclaration, declaration_id)
-    if declaration is None or declaration.seat.stage_id != stage.id:
-        abort(404)
-    form = RuleForm()
+    form = AskForm()
     if not form.validate_on_submit():
-        flash(_("Give a reason for the ruling."), "error")
+        flash(_("Write the question."), "error")
     else:
         try:
-            services.rule(
-                declaration, _officer(stage), conflicted=form.decision.data == "conflict", reason=form.reason.data
-            )
+            services.ask(seat, submission, form.question.data)
         except DomainError as exc:
             _refused(exc)
         else:
             db.session.commit()
-            flash(_("The ruling was recorded."), "success")
-    return redirect(url_for("jury.manage", slug=slug, position=position))
+            flash(_("Your question was sent to the functionary."), "success")
+    return redirect(url_for("jury.entry", stage_id=stage.id, code=code) + "#clarifications-heading")
 
 
-@bp.post("/manage/competitions/<slug>/stages/<int:position>/jury/<any(start, deanonymise):step>")
+@bp.get("/jury/stages/<int:stage_id>/progress")
 @login_required
-def advance(slug: str, position: int, step: str):
-    stage = _officer_stage(slug, position)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
-    try:
-        if step == "start":
-            transition_stage(stage, StageState.JURY_SCORING, _officer(stage))
-        else:
-            services.deanonymise(stage, _officer(stage))
-    except DomainError as exc:
-        _refused(exc)
-    else:
-        db.session.commit()
-        flash(_("The stage moved on."), "success")
-    return redirect(url_for("jury.manage", slug=slug, position=position))
+def progress(stage_id: int):
+    stage = _stage(stage_id)
+    if not permissions.can_see_progress(current_user, stage):
+        abort(403)
+    return render_template("jury/progress.html", stage=stage, progress=queries.progress(stage))

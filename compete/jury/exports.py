@@ -1,0 +1,162 @@
+"""The jury package as files: score sheets with every juror's scores and justifications (CSV and
+XLSX) and the jury report (PDF). Entries appear by code until the stage is de-anonymised (R24,
+R30), with the organisation's name after; conflicted cells say so (R22)."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from flask import render_template
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from compete.audit.protocol import iso
+from compete.competitions.states import StageState
+from compete.extensions import db
+from compete.jury import queries
+from compete.jury.models import JurySeat, ReportApproval, Score, Scorecard
+
+REVEALED = (StageState.DEANONYMISED, StageState.DECIDED)
+
+
+def revealed(stage) -> bool:
+    return stage.state in REVEALED
+
+
+def score_sheet(stage) -> tuple[list[str], list[list]]:
+    """Header and rows: one row per entry × juror × criterion, in a constant number of queries."""
+    grid = queries.cells(stage)
+    show_names = revealed(stage)
+    scores = {
+        (seat_id, submission_id, criterion_id): (value, justification, submitted_at)
+        for seat_id, submission_id, criterion_id, value, justification, submitted_at in db.session.execute(
+            select(
+                Scorecard.seat_id,
+                Scorecard.submission_id,
+                Score.criterion_id,
+                Score.value,
+                Score.justification,
+                Scorecard.submitted_at,
+            )
+            .join(Score, Score.scorecard_id == Scorecard.id)
+            .where(Scorecard.seat_id.in_([s.id for s in grid.seats]), Scorecard.submitted_at.is_not(None))
+        )
+    }
+    header = [_("Entry")]
+    if show_names:
+        header.append(_("Organisation"))
+    header += [_("Juror"), _("Seat"), _("Criterion"), _("Weight (%)"), _("Score"), _("Justification"), _("Status")]
+    header.append(_("Submitted (UTC)"))
+    labels = {
+        "submitted": _("submitted"),
+        "conflict": _("conflict"),
+        "missing": _("missing"),
+        "draft": _("missing"),  # a draft is the juror's own until submitted
+        "not_assigned": _("not assigned"),
+    }
+    seat_labels = {"chair": _("Chair"), "member": _("Member"), "user_representative": _("User representative")}
+    rows = []
+    for entry in grid.entries:
+        for seat in grid.seats:
+            status = grid.status(seat.id, entry.id)
+            for criterion in stage.criteria:
+                value, justification, at = scores.get((seat.id, entry.id, criterion.id), (None, "", None))
+                row = [entry.code]
+                if show_names:
+                    row.append(entry.organisation.name)
+                if status == "conflict":
+                    value, justification, at = labels["conflict"], "", None
+                row += [
+                    seat.user.name,
+                    seat_labels[seat.role.value],
+                    criterion.name,
+                    criterion.weight,
+                    "" if value is None else value,
+                    justification,
+                    labels[status],
+                    iso(at) or "",
+                ]
+                rows.append(row)
+    return header, rows
+
+
+def _safe(cell):
+    """Text a spreadsheet would run as a formula is prefixed with an apostrophe."""
+    if isinstance(cell, str) and cell[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + cell
+    return cell
+
+
+def score_sheet_csv(stage) -> bytes:
+    header, rows = score_sheet(stage)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    writer.writerows([[_safe(c) for c in row] for row in rows])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def ranking_rows(stage) -> tuple[list[str], list[list]]:
+    report = queries.jury_report(stage)
+    names = {e.code: e.organisation.name for e in queries.entries(stage)} if revealed(stage) else {}
+    header = [_("Rank"), _("Entry")] + ([_("Organisation")] if names else [])
+    header += [_("Total"), _("Tied with"), _("Agreed remark")]
+    rows = []
+    for r in report["ranking"]:
+        row = [r["rank"], r["code"]] + ([names.get(r["code"], "")] if names else [])
+        rows.append([*row, r["total"], ", ".join(r["tied_with"]), r["remark"]])
+    return header, rows
+
+
+def score_sheet_xlsx(stage) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    book = Workbook()
+    for index, (title, (header, rows)) in enumerate(
+        ((_("Scores"), score_sheet(stage)), (_("Ranking"), ranking_rows(stage)))
+    ):
+        sheet = book.active if index == 0 else book.create_sheet()
+        sheet.title = title[:31]
+        sheet.append(header)
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for row in rows:
+            sheet.append([_safe(c) for c in row])
+        sheet.freeze_panes = "A2"
+        for column in sheet.columns:
+            longest = max(len(str(c.value or "")) for c in column)
+            sheet.column_dimensions[column[0].column_letter].width = min(max(10, longest + 2), 60)
+            for c in column[1:]:
+                c.alignment = Alignment(wrap_text=True, vertical="top")
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def report_data(stage) -> dict:
+    """The report plus what happened to it: approvals with times, lock and de-anonymisation times."""
+    report = queries.jury_report(stage)
+    approvals = db.session.execute(
+        select(JurySeat, ReportApproval.created_at)
+        .join(ReportApproval, ReportApproval.seat_id == JurySeat.id)
+        .where(JurySeat.stage_id == stage.id, JurySeat.replaced_at.is_(None))
+        .order_by(ReportApproval.created_at)
+    ).all()
+    events = queries.stage_events(stage)
+    names = {e.code: e.organisation.name for e in queries.entries(stage)} if revealed(stage) else {}
+    return {
+        "report": report,
+        "approvals": [(seat.user.name, seat.role.value, at) for seat, at in approvals],
+        "locked_at": events.get("stage.ranking_locked"),
+        "deanonymised_at": events.get("stage.deanonymised"),
+        "names": names,
+    }
+
+
+def report_pdf(stage) -> bytes:
+    from weasyprint import HTML
+
+    html = render_template("jury/report_pdf.html", stage=stage, **report_data(stage))
+    return HTML(string=html).write_pdf()

@@ -1,0 +1,86 @@
+"""Briefing, impartiality declarations and the officer's rulings (R22). Services flush only."""
+
+from flask_babel import lazy_gettext as _l
+
+from compete.audit.services import Actor, record
+from compete.core.errors import DomainError
+from compete.core.time import now
+from compete.extensions import db
+from compete.jury import queries
+from compete.jury.models import (
+    Answer,
+    EntryDeclaration,
+    JurySeat,
+)
+from compete.jury.services.seats import _juror
+from compete.submissions.models import Submission
+
+
+def accept_briefing(seat: JurySeat) -> None:
+    seat.briefing_accepted_at = seat.briefing_accepted_at or now()
+    db.session.flush()
+    record(_juror(seat), "jury.briefing_accepted", seat, competition=seat.stage.competition)
+
+
+def declare(seat: JurySeat, affiliations: str, answers: dict[int, tuple[Answer, str]]) -> None:
+    """File the impartiality declaration (R22): affiliations and an answer for every entry."""
+    if seat.briefing_accepted_at is None:
+        raise DomainError(_l("Accept the briefing and the confidentiality terms first."), code="briefing")
+    if seat.declared_at is not None:
+        raise DomainError(_l("You have already filed your declaration."), code="declared")
+    entries = queries.entries(seat.stage)
+    missing = [e.code for e in entries if e.id not in answers]
+    if missing:
+        raise DomainError(_l("Answer for every entry: %(codes)s", codes=", ".join(missing)), code="incomplete")
+    for entry in entries:
+        answer, explanation = answers[entry.id]
+        if answer != Answer.NO_CONFLICT and not (explanation or "").strip():
+            raise DomainError(_l("Explain the possible conflict for %(code)s.", code=entry.code), code="explain")
+        db.session.add(
+            EntryDeclaration(seat=seat, submission_id=entry.id, answer=answer, explanation=(explanation or "").strip())
+        )
+    seat.affiliations = (affiliations or "").strip()
+    seat.declared_at = now()
+    db.session.flush()
+    record(
+        _juror(seat),
+        "jury.declared",
+        seat,
+        competition=seat.stage.competition,
+        after={"affiliations": seat.affiliations, "answers": {str(k): v[0] for k, v in sorted(answers.items())}},
+    )
+
+
+def rule(declaration: EntryDeclaration, actor: Actor, *, conflicted: bool, reason: str) -> None:
+    """The officer's ruling on an "in doubt" declaration, logged (R22)."""
+    if declaration.answer != Answer.IN_DOUBT:
+        raise DomainError(_l("Only declarations marked “in doubt” need a ruling."), code="not_in_doubt")
+    if not (reason or "").strip():
+        raise DomainError(_l("A ruling needs a reason."), code="reason")
+    declaration.ruled_conflict = conflicted
+    declaration.ruling_reason = reason.strip()
+    declaration.ruled_by_id = actor.user.id
+    declaration.ruled_at = now()
+    db.session.flush()
+    record(
+        actor,
+        "jury.ruled",
+        declaration,
+        competition=declaration.seat.stage.competition,
+        after={
+            "seat": declaration.seat_id,
+            "entry": declaration.submission.code,
+            "conflict": conflicted,
+            "reason": declaration.ruling_reason,
+        },
+    )
+
+
+def can_see(seat: JurySeat, submission: Submission) -> bool:
+    """A juror sees an entry only after the briefing and declaration, and never with a conflict (R22)."""
+    if not seat.active or seat.briefing_accepted_at is None or seat.declared_at is None:
+        return False
+    if submission.stage_id != seat.stage_id:
+        return False
+    declaration = queries.declaration(seat, submission)
+    return declaration is not None and declaration.conflicted is False
