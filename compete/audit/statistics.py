@@ -48,11 +48,11 @@ def shares(counts: dict[str, int]) -> list[Share]:
     ]
 
 
-def payments_per_stage(competition: Competition) -> dict[int, int]:
-    """Kroner paid per stage id, from the awards domain."""
-    from compete.awards.queries import payments_per_stage as paid
+def paid_by_stage(stage_ids: list[int]) -> dict[int, int]:
+    """Kroner paid per stage id, from the awards domain (one query)."""
+    from compete.awards.queries import paid_by_stage as paid
 
-    return dict(paid(competition))
+    return paid(stage_ids)
 
 
 def _decided_at(stage_ids: list[int]) -> dict[int, datetime]:
@@ -138,18 +138,17 @@ def _category_counts(first_stage_ids: list[int]) -> dict[int, Counter]:
 
 
 def statistics_for(competitions: list[Competition]) -> list[CompetitionStats]:
-    """Statistics of each competition (stages loaded with it); a constant number of queries plus
-    the awards domain's payments_per_stage per competition."""
+    """Statistics of each competition (stages loaded with it) in a constant number of queries."""
     stages: list[Stage] = [s for c in competitions for s in c.stages]
     stage_ids = [s.id for s in stages]
     counts = _entry_counts(stage_ids)
     decided = _decided_at(stage_ids)
+    paid = paid_by_stage(stage_ids)
     first_ids = [c.stages[0].id for c in competitions if c.stages]
     categories = _category_counts(first_ids)
     submitted, withdrawn = SubmissionStatus.SUBMITTED.value, SubmissionStatus.WITHDRAWN.value
     result = []
     for competition in competitions:
-        paid = payments_per_stage(competition)
         rows = []
         for s in competition.stages:
             rows.append(

@@ -16,17 +16,24 @@ from compete.extensions import db
 from compete.notifications.models import OutboxMessage
 
 
+def paid_by_stage(stage_ids: list[int]) -> dict[int, int]:
+    """Stage id -> kroner paid (awards in PAID) for the given stages, in one query."""
+    if not stage_ids:
+        return {}
+    return {
+        stage_id: int(total)
+        for stage_id, total in db.session.execute(
+            select(StageAward.stage_id, func.coalesce(func.sum(StageAward.amount), 0))
+            .where(StageAward.stage_id.in_(stage_ids), StageAward.state == AwardState.PAID)
+            .group_by(StageAward.stage_id)
+        )
+    }
+
+
 def payments_per_stage(competition: Competition) -> dict[int, int]:
     """Stage id -> kroner paid (awards in PAID), every stage of the competition included."""
-    paid = dict(
-        db.session.execute(
-            select(StageAward.stage_id, func.coalesce(func.sum(StageAward.amount), 0))
-            .join(Stage, Stage.id == StageAward.stage_id)
-            .where(Stage.competition_id == competition.id, StageAward.state == AwardState.PAID)
-            .group_by(StageAward.stage_id)
-        ).all()
-    )
-    return {stage.id: int(paid.get(stage.id, 0)) for stage in competition.stages}
+    paid = paid_by_stage([stage.id for stage in competition.stages])
+    return {stage.id: paid.get(stage.id, 0) for stage in competition.stages}
 
 
 def decisions_of(competition: Competition) -> list[Decision]:

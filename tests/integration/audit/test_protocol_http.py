@@ -157,7 +157,7 @@ def test_statistics_chart_payments_once_paid(client, world, monkeypatch):
     from compete.audit import statistics
 
     stage_id = world.record.stage.id
-    monkeypatch.setattr(statistics, "payments_per_stage", lambda competition: {stage_id: 150_000})
+    monkeypatch.setattr(statistics, "paid_by_stage", lambda stage_ids: {stage_id: 150_000})
     _as_officer(client, world)
     html = client.get(f"/manage/competitions/{world.slug}/statistics").data.decode()
     assert html.count('role="img"') == 3

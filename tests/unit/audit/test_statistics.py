@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-import types
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
@@ -59,20 +57,9 @@ def test_competition_statistics_from_the_record(app):
     assert stats.categories == [Share(CATEGORIES[0], 2, Decimal("66.7")), Share(CATEGORIES[1], 1, Decimal("33.3"))]
 
 
-def test_payments_adapter_reads_the_awards_query_or_gives_nothing(app, monkeypatch):
-    r = make_record(formal_check=False)
-    stage_id = r.stage.id
-    provider = types.ModuleType("compete.awards.queries")
-    provider.payments_per_stage = lambda competition: {stage_id: 150_000}
-    monkeypatch.setitem(sys.modules, "compete.awards.queries", provider)
-    assert statistics.payments_per_stage(r.competition) == {stage_id: 150_000}
-    monkeypatch.setitem(sys.modules, "compete.awards.queries", types.ModuleType("compete.awards.queries"))
-    assert statistics.payments_per_stage(r.competition) == {}
-
-
 def test_payments_per_stage_are_shown_per_stage(app, monkeypatch):
     r = make_record(formal_check=False)
-    monkeypatch.setattr(statistics, "payments_per_stage", lambda c: {c.stages[0].id: 100_000})
+    monkeypatch.setattr(statistics, "paid_by_stage", lambda ids: {ids[0]: 100_000})
     (stats,) = statistics_for([r.competition])
     assert [s.paid for s in stats.stages] == [100_000, 0]
     assert stats.paid == 100_000
