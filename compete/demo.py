@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import cache
 
 from sqlalchemy import select
 
@@ -64,6 +65,12 @@ CRITERIA = [
 DESCRIPTORS = {"0": "Ikke besvart", "3": "Svakt", "5": "Tilfredsstillende", "8": "Godt", "10": "Fremragende"}
 
 
+@cache
+def password_hash() -> str:
+    """One argon2 hash of the shared demo password for every demo account (hashing costs ~0.3 s each)."""
+    return hash_password(PASSWORD)
+
+
 def _user(email: str, name: str, *, is_admin: bool = False) -> User:
     user = db.session.scalars(select(User).where(User.email == email)).first()
     if user is None:
@@ -71,7 +78,7 @@ def _user(email: str, name: str, *, is_admin: bool = False) -> User:
         user = User(
             email=email,
             name=name,
-            password_hash=hash_password(PASSWORD),
+            password_hash=password_hash(),
             is_admin=is_admin,
             email_verified_at=moment,
             privacy_accepted_at=moment,

@@ -5,9 +5,8 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from compete.accounts.models import BuyerStatus, MemberRole, Membership, Organisation, OrgCategory, User
-from compete.accounts.passwords import hash_password
 from compete.core.time import now
-from compete.demo import PASSWORD
+from compete.demo import password_hash
 from compete.extensions import db
 
 MUNICIPALITY = ("Bergen kommune", "964338531")
@@ -22,7 +21,7 @@ def load(accounts: list[tuple[str, str]]) -> None:
         user = User(
             email=email,
             name="Kari Kommune",
-            password_hash=hash_password(PASSWORD),
+            password_hash=password_hash(),
             email_verified_at=moment,
             privacy_accepted_at=moment,
             password_changed_at=moment,

@@ -1,6 +1,9 @@
 """Demo data for awards: in the closed competition, once its first stage's jury ranking is locked
 (the jury's demo data), a decision with notices sent, a complaint answered after the standstill,
-and three awards in different states. Without a locked ranking it does nothing. Idempotent."""
+and three awards in different states. Without a locked ranking it does nothing. In the finished
+competition «Unge på vei til jobb – 2025» (two years back, the clock frozen at each step) it carries the
+jury's locked stage 1 to the end: decision, notices sent, a complaint answered, three stage awards paid, stage 2
+run by the three and scored, the winner decided, notified and paid. Idempotent."""
 
 from __future__ import annotations
 
@@ -30,6 +33,14 @@ def load(accounts: list[tuple[str, str]]) -> None:
     organisation = officer_organisation(officer, competition)
     if organisation is not None:
         show_decision(competition, Actor(officer, organisation, "officer"))
+    from compete.jury.demo import FINISHED_SLUG
+
+    finished = db.session.scalars(select(Competition).where(Competition.slug == FINISHED_SLUG)).first()
+    organisation = officer_organisation(officer, finished) if finished is not None else None
+    if organisation is not None:
+        from compete.awards.demo_finished import finish
+
+        finish(finished, Actor(officer, organisation, "officer"))
 
 
 def show_decision(competition: Competition, officer: Actor) -> bool:

@@ -116,8 +116,7 @@ DRAFTERS = [
 def _drafts(competition: Competition, accounts: list[tuple[str, str]]) -> None:
     """Two more participants with unfinished drafts, so the officer sees drafts are not submissions."""
     from compete.accounts.models import MemberRole, OrgCategory
-    from compete.accounts.passwords import hash_password
-    from compete.demo import PASSWORD
+    from compete.demo import password_hash
 
     stage = competition.stages[0]
     for index, (email, name, org_name, orgnr) in enumerate(DRAFTERS):
@@ -127,7 +126,7 @@ def _drafts(competition: Competition, accounts: list[tuple[str, str]]) -> None:
             user = User(
                 email=email,
                 name=name,
-                password_hash=hash_password(PASSWORD),
+                password_hash=password_hash(),
                 email_verified_at=moment,
                 privacy_accepted_at=moment,
                 password_changed_at=moment,
