@@ -83,6 +83,9 @@ def _applicants() -> list[tuple[User, Organisation]]:
     return [(user, org) for user, org in rows]
 
 
+CATEGORY_MIX = (0, 0, 1, 0, 2, 0, 1, 0, 0, 2, 0, 1)  # indexes into the call's eligibility categories
+
+
 def _fill(competition: Competition, *, submitted: int, drafts: int, moment) -> None:
     stage = competition.stages[0]
     keys = [f.key for f in stage.fields]
@@ -93,7 +96,9 @@ def _fill(competition: Competition, *, submitted: int, drafts: int, moment) -> N
         if existing is not None:
             continue
         name, problem, solution = IDEAS[index % len(IDEAS)]
-        category = competition.eligibility_categories[0].name if competition.eligibility_categories else ""
+        categories = [c.name for c in competition.eligibility_categories]
+        # Mostly social entrepreneurs, some start-ups and non-profits: the statistics have a mix to show.
+        category = categories[CATEGORY_MIX[index % len(CATEGORY_MIX)] % len(categories)] if categories else ""
         with frozen_at(moment + timedelta(minutes=index)):
             submission = services.start_submission(stage, user, organisation, category)
             content = dict.fromkeys(keys, f"{name}: {solution}")
