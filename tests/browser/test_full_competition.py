@@ -317,3 +317,7 @@ def test_unge_pa_vei_til_jobb_end_to_end(live_server, page, clock, smtp_server):
     assert "Tildelinger og utbetalinger – 1 / 4" in text
     assert all(f"F-2026-0{n}" in text for n in range(1, 5)) and "F-2027-01" in text
     assert "Vera Verifikator" in text and "1 500 000 kr" in text and "240 000 kr" in text
+    # Readable headings and codes, not the JSON's keys (fixed in the awards and contracts sections).
+    for raw in ("decided at", "standstill ends at", "not_selected", "recipient orgnr", "committed 240000"):
+        assert raw not in text, raw
+    assert "Besluttet av" in text and "Meldinger sendt" in text and "Fasetildeling" in text
