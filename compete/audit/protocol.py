@@ -34,7 +34,20 @@ from compete.core.time import now
 
 # Key words (split on "_") that mark an integer as an amount of kroner in the rendered protocol.
 MONEY_WORDS = frozenset(
-    {"amount", "amounts", "budget", "price", "payment", "payments", "paid", "cap", "ceiling", "nok", "kroner"}
+    {
+        "amount",
+        "amounts",
+        "budget",
+        "price",
+        "payment",
+        "payments",
+        "paid",
+        "cap",
+        "ceiling",
+        "committed",
+        "nok",
+        "kroner",
+    }
 )
 
 

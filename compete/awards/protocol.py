@@ -5,8 +5,71 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from compete.audit.protocol import iso, section
+from compete.audit.protocol import iso, labels, section, value_labels
 from compete.awards import queries
+
+# Readable headings and codes in the rendered protocol (the JSON keeps the keys and codes).
+labels(
+    {
+        "stage_name": _l("Stage name"),
+        "decided_at": _l("Decided"),
+        "decided_by": _l("Decided by"),
+        "final": _l("Final stage"),
+        "announced": _l("Announced number"),
+        "selected": _l("Selected"),
+        "rank": _l("Rank"),
+        "deviation_reasons": _l("Reasons for deviating from the jury's ranking"),
+        "fewer_reason": _l("Reason for selecting fewer than announced"),
+        "amount_each": _l("Amount per participant"),
+        "notices_sent_at": _l("Notices sent"),
+        "standstill_ends_at": _l("Standstill ends"),
+        "recipient": _l("Recipient"),
+        "language": _l("Language"),
+        "outcome": _l("Outcome"),
+        "queued_at": _l("Queued"),
+        "sent_at": _l("Sent"),
+        "delivery": _l("Delivery"),
+        "received_at": _l("Received"),
+        "text": _l("Text"),
+        "responded_at": _l("Responded"),
+        "response": _l("Response"),
+        "recipient_orgnr": _l("Recipient's organisation number"),
+        "amount": _l("Amount"),
+        "agreement_signed_at": _l("Agreement signed"),
+        "delivered_at": _l("Delivered"),
+        "delivered_on_time": _l("On time"),
+        "accepted_at": _l("Accepted"),
+        "rejection_reason": _l("Reason for rejecting the deliverable"),
+        "payment_approved_at": _l("Payment approved"),
+        "approved_by": _l("Approved by"),
+        "invoice_reference": _l("Invoice reference"),
+        "paid_at": _l("Paid"),
+        "paid_by": _l("Paid by"),
+    }
+)
+value_labels(
+    "outcome",
+    {
+        "selected": _l("Selected"),
+        "not_selected": _l("Not selected"),
+        "winner": _l("Winner"),
+        "project_ends": _l("Not chosen: the project ends"),
+    },
+)
+value_labels("delivery", {"sent": _l("Sent"), "pending": _l("In the outbox"), "failed": _l("Failed")})
+value_labels("kind", {"stage": _l("Stage award"), "winner": _l("Winner's award")})
+value_labels(
+    "state",
+    {
+        "awarded": _l("Awarded"),
+        "agreement_signed": _l("Agreement signed"),
+        "delivered": _l("Deliverable received"),
+        "accepted": _l("Deliverable accepted"),
+        "rejected": _l("Rejected"),
+        "payment_approved": _l("Payment approved"),
+        "paid": _l("Paid"),
+    },
+)
 
 
 @section("decisions", _l("Decisions"), order=70)

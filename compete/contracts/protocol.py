@@ -5,8 +5,72 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from compete.audit.protocol import iso, section
+from compete.audit.protocol import iso, labels, section, value_labels
 from compete.contracts import queries
+
+# Readable headings and codes in the rendered protocol (the JSON keeps the keys and codes).
+labels(
+    {
+        "record": _l("Record"),
+        "contractor": _l("Contractor"),
+        "registration": _l("Organisation number"),
+        "ceiling": _l("Ceiling"),
+        "committed": _l("Committed"),
+        "paid": _l("Paid"),
+        "created_at": _l("Drafted"),
+        "signed_on": _l("Date of signing"),
+        "signed_at": _l("Signing recorded"),
+        "results_published_at": _l("Results published"),
+        "position": _l("Number"),
+        "description": _l("Deliverable"),
+        "due_on": _l("Due date"),
+        "delivered_at": _l("Delivered"),
+        "accepted_at": _l("Accepted"),
+        "for": _l("For"),
+        "invoice_reference": _l("Invoice reference"),
+        "recipient_orgnr": _l("Recipient's organisation number"),
+        "paid_on": _l("Payment date"),
+        "approver": _l("Approved by"),
+        "recorded_at": _l("Recorded"),
+        "target_cohort": _l("Target cohort"),
+        "measure": _l("Measure"),
+        "threshold": _l("Threshold"),
+        "data_source": _l("Data source"),
+        "verifier": _l("Verifier"),
+        "window_from": _l("Observation window from"),
+        "window_to": _l("Observation window to"),
+        "price_per_outcome": _l("Price per outcome"),
+        "cap": _l("Cap"),
+        "claim": _l("Claim"),
+        "submitted_at": _l("Submitted"),
+        "claimed_count": _l("Claimed"),
+        "verified_count": _l("Verified"),
+        "verified_at": _l("Verified at"),
+        "rejected": _l("Rejected"),
+        "note": _l("Note"),
+        "approved_at": _l("Payment approved"),
+    }
+)
+value_labels(
+    "record",
+    {
+        "contract": _l("Contract"),
+        "milestone": _l("Milestone"),
+        "outcome_milestone": _l("Outcome milestone"),
+        "claim": _l("Claim"),
+        "verification": _l("Verification"),
+        "payment": _l("Payment"),
+    },
+)
+value_labels(
+    "state",
+    {
+        "planned": _l("Planned"),
+        "submitted": _l("Submitted"),
+        "verified": _l("Verified"),
+        "approved": _l("Approved"),
+    },
+)
 
 
 def _day(value):

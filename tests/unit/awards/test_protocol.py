@@ -68,3 +68,41 @@ def test_sections_are_registered_in_order_with_iso_times_and_integer_amounts(app
     assert paid["invoice_reference"] == "F-17" and paid["recipient_orgnr"] == award.organisation.orgnr
     assert paid["approved_by"] == world.setup.officer.name and paid["paid_at"].endswith("Z")
     assert isinstance(paid["amount"], int)
+
+
+def _keys(value):
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            yield key
+            yield from _keys(inner)
+    elif isinstance(value, list):
+        for inner in value:
+            yield from _keys(inner)
+
+
+def test_every_key_and_code_of_the_awards_sections_has_a_bokmal_heading(app, smtp):
+    """The rendered protocol is read by people: no raw keys ("decided at") or codes ("not_selected")."""
+    from flask_babel import force_locale
+
+    from compete.awards import protocol as awards_protocol
+
+    world = make_ranked_stage(entries=4)
+    decision = decide_and_notify(world)
+    loser = world.entries[3]
+    services.register_complaint(decision, loser.created_by, loser.organisation, "Feil vekting.")
+    db.session.commit()
+    send_pending()
+    rows = [
+        *awards_protocol.decisions(world.competition),
+        *awards_protocol.notices(world.competition),
+        *awards_protocol.complaints(world.competition),
+        *awards_protocol.awards(world.competition),
+    ]
+    with app.test_request_context(), force_locale("nb"):
+        raw = sorted({k for k in _keys(rows) if protocol.label(k) == k.replace("_", " ")})
+        assert raw == []
+        assert protocol.label("decided_at") == "Besluttet"
+        notice = awards_protocol.notices(world.competition)[0]
+        assert protocol.value_label("outcome", notice["outcome"]) in ("Valgt ut", "Ikke valgt ut")
+        assert protocol.value_label("delivery", "sent") == "Sendt"
+        assert protocol.value_label("kind", "winner") == "Vinnerens tildeling"
