@@ -9,11 +9,65 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from compete.accounts.models import User
-from compete.audit.protocol import iso, section
+from compete.audit.protocol import iso, labels, section, value_labels
 from compete.extensions import db
 from compete.jury import queries
 from compete.jury.exports import revealed
 from compete.jury.models import Clarification, EntryDeclaration, JurySeat, ReportApproval
+
+labels(
+    {
+        "affiliations": _l("Affiliations"),
+        "answered_at": _l("Answered"),
+        "answers": _l("Answers per entry"),
+        "appointed_at": _l("Appointed"),
+        "approvals": _l("Approvals"),
+        "asked_by": _l("Asked by"),
+        "briefing_accepted_at": _l("Briefing accepted"),
+        "conflicts": _l("Conflicts"),
+        "deanonymised_at": _l("De-anonymised"),
+        "declared_at": _l("Declared"),
+        "decline_reason": _l("Reason for declining"),
+        "declined_at": _l("Declined"),
+        "entry": _l("Entry"),
+        "explanation": _l("Explanation"),
+        "forwarded_at": _l("Forwarded"),
+        "forwarded_question": _l("Question as forwarded"),
+        "juror": _l("Juror"),
+        "jurors": _l("Jurors"),
+        "locked_at": _l("Ranking locked"),
+        "method": _l("Aggregation method"),
+        "ranking": _l("Ranking"),
+        "relayed_answer": _l("Answer as relayed"),
+        "relayed_at": _l("Relayed"),
+        "remark": _l("Jury's remark"),
+        "replaced_at": _l("Replaced"),
+        "report_sha256": _l("SHA-256 of the approved report"),
+        "replacement_reason": _l("Reason for replacement"),
+        "role": _l("Role"),
+        "ruled_at": _l("Ruled"),
+        "ruled_by": _l("Ruled by"),
+        "ruling": _l("Ruling"),
+        "ruling_reason": _l("Reason for the ruling"),
+        "status": _l("Status"),
+        "tied_with": _l("Tied with"),
+        "total": _l("Total"),
+    }
+)
+value_labels("answer", {"no_conflict": _l("No conflict"), "conflict": _l("Conflict"), "in_doubt": _l("In doubt")})
+value_labels("ruling", {"no_conflict": _l("No conflict"), "conflict": _l("Conflict")})
+value_labels("role", {"chair": _l("Chair"), "member": _l("Member"), "user_representative": _l("User representative")})
+value_labels("method", {"mean": _l("Mean"), "median": _l("Median"), "normalised": _l("Normalised per juror")})
+value_labels(
+    "status",
+    {
+        "asked": _l("Waiting for the functionary"),
+        "forwarded": _l("Forwarded to the participant"),
+        "declined": _l("Declined"),
+        "answered": _l("Answered"),
+        "relayed": _l("Relayed to the jury"),
+    },
+)
 
 
 def _jury_stages(competition) -> list:

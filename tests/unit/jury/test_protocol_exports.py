@@ -144,3 +144,27 @@ def test_distribution_chart_geometry():
     assert row.x_low == 180 + 0.2 * 436
     assert [value for _x, value in chart.ticks] == list(range(11))
     assert charts.distributions({}, {}, (0, 10)) is None
+
+
+def _keys(value):
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            yield key
+            yield from _keys(inner)
+    elif isinstance(value, list):
+        for inner in value:
+            yield from _keys(inner)
+
+
+def test_every_key_of_the_jury_sections_has_a_bokmal_heading(locked, app):
+    from flask_babel import force_locale
+
+    from compete.audit import protocol
+
+    setup, _officer, _entries, _seats = locked
+    sections = {s["key"]: s["rows"] for s in build(setup.competition)["sections"]}
+    rows = [sections["impartiality"], sections["clarifications"], sections["jury_report"]]
+    with app.test_request_context(), force_locale("nb"):
+        assert sorted({k for k in _keys(rows) if protocol.label(k) == k.replace("_", " ")}) == []
+        assert protocol.value_label("answer", "in_doubt") == "I tvil"
+        assert protocol.value_label("role", "chair") == "Leder"
