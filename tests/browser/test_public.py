@@ -20,7 +20,7 @@ def demo_site(live_server):
 def test_home_lists_the_demo_competition(page, demo_site):
     page.goto(demo_site.url + "/")
     assert page.locator("h1").inner_text() == "Innovasjonskonkurranser"
-    link = page.get_by_role("link", name="Unge på vei til jobb")
+    link = page.get_by_role("link", name="Unge på vei til jobb", exact=True)
     assert link.count() == 1
     assert_accessible(page)
 
