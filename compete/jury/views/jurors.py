@@ -19,6 +19,7 @@ from compete.jury.models import Answer, JurySeat, Scorecard
 from compete.jury.views import _entry, _my_seat, _refused, _stage, bp
 from compete.storage.backends import StorageError, get_storage
 from compete.submissions.models import Attachment
+from compete.submissions.services.access import record_access
 
 # --- jurors --------------------------------------------------------------------------------------
 
@@ -133,6 +134,8 @@ def entry(stage_id: int, code: str):
                 else url_for("jury.entry", stage_id=stage.id, code=code)
             )
     version = submission.current_version
+    record_access(current_user, submission, "viewed", version=version, role=seat.role.value)
+    db.session.commit()
     scores = {s.criterion_id: s for s in card.scores} if card else {}
     return render_template(
         "jury/entry.html",
@@ -167,6 +170,15 @@ def entry_file(stage_id: int, code: str, attachment_id: int):
         data = get_storage().read(key)
     except StorageError:
         abort(503)
+    record_access(
+        current_user,
+        submission,
+        "file_downloaded",
+        attachment=attachment,
+        scrubbed=stage.anonymous,
+        role=seat.role.value,
+    )
+    db.session.commit()
     name = f"{submission.code}-{attachment.slot_key}.{attachment.filename.rsplit('.', 1)[-1]}"
     return Response(
         data, mimetype=attachment.content_type, headers={"Content-Disposition": f'attachment; filename="{name}"'}

@@ -1,6 +1,7 @@
 """Writes for submissions: start, draft, attachments, submit with receipt, withdraw, late attempts,
 extensions and the formal check. Services flush only; the request commits."""
 
+from compete.submissions.services.access import record_access
 from compete.submissions.services.drafting import (
     CODE_ALPHABET,
     DeadlinePassed,
@@ -43,6 +44,7 @@ __all__ = [
     "leak_warnings",
     "new_code",
     "receipt_for",
+    "record_access",
     "record_late_attempt",
     "remove_attachment",
     "require_open",

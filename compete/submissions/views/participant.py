@@ -183,6 +183,8 @@ def download(submission_id: int, attachment_id: int):
     attachment = queries.attachment(submission, attachment_id)
     if attachment is None:
         abort(404)
+    services.record_access(current_user, submission, "file_downloaded", attachment=attachment)
+    db.session.commit()
     storage = get_storage()
     url = storage.presigned_url(attachment.storage_key, attachment.filename, expires=60)
     if url:

@@ -183,3 +183,64 @@ def test_officer_appoints_and_rules(client, world):
     client.post(f"{url}/rulings/{declaration.id}", data={"decision": "conflict", "reason": "Nær relasjon"})
     db.session.refresh(declaration)
     assert (declaration.ruled_conflict, declaration.ruling_reason) == (True, "Nær relasjon")
+
+
+def test_every_view_and_download_of_an_entry_is_on_the_audit_trail_r41(client, world):
+    from sqlalchemy import select
+
+    from compete.audit.models import AuditEntry
+
+    import hashlib
+    import io
+
+    from compete.storage.backends import get_storage
+    from compete.submissions.models import Attachment
+
+    setup, entries, seats, _users = world
+    data = b"%PDF-1.4 skisse"
+    digest = hashlib.sha256(data).hexdigest()
+    for key in ("r41/original.pdf", "r41/scrubbed.pdf"):
+        get_storage().save(key, io.BytesIO(data), "application/pdf")
+    version = entries[0].current_version
+    db.session.add(
+        Attachment(
+            submission=entries[0],
+            version=version,
+            slot_key="sketch",
+            filename="skisse.pdf",
+            content_type="application/pdf",
+            size=len(data),
+            sha256=digest,
+            storage_key="r41/original.pdf",
+            scrubbed_storage_key="r41/scrubbed.pdf",
+            scrubbed_sha256=digest,
+        )
+    )
+    db.session.commit()
+    db.session.refresh(version)
+
+    def trail():
+        return db.session.scalars(
+            select(AuditEntry).where(AuditEntry.action.like("submission.%"), AuditEntry.target_id == str(entries[0].id))
+        ).all()
+
+    before = len(trail())
+    login_as(client, seats[1].user)  # conflicted: refused, and nothing is recorded as seen
+    assert client.get(_url("entry", setup, entries)).status_code == 403
+    assert len(trail()) == before
+    login_as(client, seats[0].user)
+    assert client.get(_url("entry", setup, entries)).status_code == 200
+    assert client.get(_url("entry_file", setup, entries)).status_code == 200
+    viewed, downloaded = trail()[before:]
+    assert (viewed.action, viewed.role, viewed.actor_id) == ("submission.viewed", "chair", seats[0].user.id)
+    assert viewed.after == {"version": 1}
+    attachment = entries[0].current_version.attachments[0]
+    assert (downloaded.action, downloaded.after["attachment"]) == ("submission.file_downloaded", attachment.id)
+    assert downloaded.after["scrubbed"] is setup.stage.anonymous
+    assert downloaded.after["sha256"] == (attachment.scrubbed_sha256 if setup.stage.anonymous else attachment.sha256)
+
+    login_as(client, setup.officer, setup.buyer)
+    assert client.get(f"/submissions/{entries[0].id}/files/{attachment.id}").status_code in (200, 302)
+    officer_download = trail()[-1]
+    assert (officer_download.action, officer_download.role) == ("submission.file_downloaded", "officer")
+    assert officer_download.organisation_id == setup.buyer.id
