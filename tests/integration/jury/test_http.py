@@ -186,13 +186,12 @@ def test_officer_appoints_and_rules(client, world):
 
 
 def test_every_view_and_download_of_an_entry_is_on_the_audit_trail_r41(client, world):
-    from sqlalchemy import select
-
-    from compete.audit.models import AuditEntry
-
     import hashlib
     import io
 
+    from sqlalchemy import select
+
+    from compete.audit.models import AuditEntry
     from compete.storage.backends import get_storage
     from compete.submissions.models import Attachment
 
