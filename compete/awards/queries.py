@@ -163,3 +163,11 @@ def remarks_of(stage: Stage) -> dict[int, str]:
         r.submission_id: r.text
         for r in db.session.scalars(select(ConsensusRemark).where(ConsensusRemark.stage_id == stage.id))
     }
+
+
+def has_notices(user) -> bool:
+    from compete.accounts.models import Membership
+    from compete.awards.models import Notice
+
+    member_of = select(Membership.organisation_id).where(Membership.user_id == user.id)
+    return db.session.scalar(select(Notice.id).where(Notice.organisation_id.in_(member_of)).limit(1)) is not None

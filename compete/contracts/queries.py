@@ -208,3 +208,23 @@ def published_contract(competition: Competition) -> Contract | None:
     if contract is None or contract.results_published_at is None:
         return None
     return contract
+
+
+def has_contract(user) -> bool:
+    from compete.accounts.models import Membership
+
+    member_of = select(Membership.organisation_id).where(Membership.user_id == user.id)
+    return db.session.scalar(select(Contract.id).where(Contract.organisation_id.in_(member_of)).limit(1)) is not None
+
+
+def is_verifier(user) -> bool:
+    from compete.competitions.models import CompetitionStaff
+
+    return (
+        db.session.scalar(
+            select(CompetitionStaff.id)
+            .where(CompetitionStaff.user_id == user.id, CompetitionStaff.role == "verifier")
+            .limit(1)
+        )
+        is not None
+    )

@@ -308,3 +308,12 @@ def stage_events(stage: Stage) -> dict:
             )
         ).all()
     )
+
+
+def has_seat(user) -> bool:
+    return (
+        db.session.scalar(
+            select(JurySeat.id).where(JurySeat.user_id == user.id, JurySeat.replaced_at.is_(None)).limit(1)
+        )
+        is not None
+    )

@@ -14,6 +14,15 @@ from compete.extensions import db
 
 bp = Blueprint("awards", __name__)
 
+
+@bp.app_template_global()
+def decisions_nav() -> bool:
+    """Show the decisions link only to members of organisations that have received a notice."""
+    from compete.awards import queries
+
+    return current_user.is_authenticated and queries.has_notices(current_user)
+
+
 MANAGE = "/manage/competitions/<slug>"
 
 

@@ -38,6 +38,16 @@ def or_404(value):
 
 
 @bp.app_template_global()
+def contracts_nav() -> dict:
+    """Which contract links the signed-in user needs: their organisations' contracts, verification."""
+    from flask_login import current_user
+
+    if not current_user.is_authenticated:
+        return {"contracts": False, "verify": False}
+    return {"contracts": queries.has_contract(current_user), "verify": queries.is_verifier(current_user)}
+
+
+@bp.app_template_global()
 def contract_results(competition) -> dict | None:
     """The measured results of a competition's contract once an officer has published them, else None."""
     contract = queries.published_contract(competition)

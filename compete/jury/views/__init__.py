@@ -20,6 +20,15 @@ from compete.submissions.models import Submission
 
 bp = Blueprint("jury", __name__, url_prefix="")
 
+
+@bp.app_template_global()
+def jury_nav() -> bool:
+    """Show the jury link only to people who sit on a jury."""
+    if not current_user.is_authenticated:
+        return False
+    return queries.has_seat(current_user)
+
+
 MANAGE = "/manage/competitions/<slug>/stages/<int:position>"
 
 

@@ -243,3 +243,12 @@ def test_every_view_and_download_of_an_entry_is_on_the_audit_trail_r41(client, w
     officer_download = trail()[-1]
     assert (officer_download.action, officer_download.role) == ("submission.file_downloaded", "officer")
     assert officer_download.organisation_id == setup.buyer.id
+
+
+def test_the_menu_shows_the_jury_link_only_to_jurors(client, world):
+    setup, _entries, seats, _users = world
+    login_as(client, seats[0].user)
+    assert 'href="/jury"' in client.get("/").get_data(as_text=True)
+    login_as(client, setup.user, setup.organisation)
+    page = client.get("/").get_data(as_text=True)
+    assert 'href="/jury"' not in page and 'href="/verify"' not in page and 'href="/contracts"' not in page
