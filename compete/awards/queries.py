@@ -36,18 +36,19 @@ def payments_per_stage(competition: Competition) -> dict[int, int]:
     return {stage.id: paid.get(stage.id, 0) for stage in competition.stages}
 
 
-def decisions_of(competition: Competition) -> list[Decision]:
+def decisions_of(competition: Competition, *, announced_only: bool = False) -> list[Decision]:
+    """The competition's decisions; `announced_only` keeps those whose notices have gone out, which
+    is when a decision becomes known to anyone outside the buyer (R31)."""
+    query = select(Decision).join(Stage, Stage.id == Decision.stage_id).where(Stage.competition_id == competition.id)
+    if announced_only:
+        query = query.where(Decision.notices_sent_at.is_not(None))
     return list(
         db.session.scalars(
-            select(Decision)
-            .join(Stage, Stage.id == Decision.stage_id)
-            .where(Stage.competition_id == competition.id)
-            .options(
+            query.options(
                 selectinload(Decision.selections).selectinload(Selection.organisation),
                 selectinload(Decision.decided_by),
                 selectinload(Decision.stage),
-            )
-            .order_by(Stage.position)
+            ).order_by(Stage.position)
         )
     )
 
@@ -171,3 +172,14 @@ def has_notices(user) -> bool:
 
     member_of = select(Membership.organisation_id).where(Membership.user_id == user.id)
     return db.session.scalar(select(Notice.id).where(Notice.organisation_id.in_(member_of)).limit(1)) is not None
+
+
+def announced_stage_ids(competition: Competition) -> set[int]:
+    """Stages whose decision has been announced (notices sent)."""
+    return set(
+        db.session.scalars(
+            select(Decision.stage_id)
+            .join(Stage, Stage.id == Decision.stage_id)
+            .where(Stage.competition_id == competition.id, Decision.notices_sent_at.is_not(None))
+        )
+    )

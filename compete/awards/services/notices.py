@@ -167,10 +167,10 @@ def send_notices(decision: Decision, actor: Actor) -> list[Notice]:
     """
     if decision.notices_sent_at is not None:
         raise DomainError(_l("The notices of this decision have already been sent."), code="sent")
-    letters = build_letters(decision, sent_at=now())
+    moment = now()  # one reading: the letters state the same standstill end as the decision
+    letters = build_letters(decision, sent_at=moment)
     if not letters:
         raise DomainError(_l("The stage has no participants to notify."), code="empty")
-    moment = now()
     decision.notices_sent_at = moment
     decision.standstill_ends_at = standstill_end(moment, decision.stage.competition.standstill_days)
     notices = []

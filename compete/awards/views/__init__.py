@@ -23,6 +23,14 @@ def decisions_nav() -> bool:
     return current_user.is_authenticated and queries.has_notices(current_user)
 
 
+@bp.app_template_global()
+def announced_stage_ids(competition) -> set[int]:
+    """Stages of `competition` whose decision has been announced to the participants (R31)."""
+    from compete.awards import queries
+
+    return queries.announced_stage_ids(competition)
+
+
 MANAGE = "/manage/competitions/<slug>"
 
 

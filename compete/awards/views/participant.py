@@ -105,7 +105,7 @@ def results(slug: str):
     competition = _competition(slug)
     if not can_view_call(current_user, competition):
         abort(404)
-    decisions = queries.decisions_of(competition)
+    decisions = queries.decisions_of(competition, announced_only=True)
     winner = next((d.selections[0] for d in decisions if d.is_final and d.selections), None)
     return render_template(
         "awards/results.html",

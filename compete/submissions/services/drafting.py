@@ -155,9 +155,18 @@ def start_submission(stage: Stage, user: User, organisation: Organisation, categ
 
 
 def is_selected(stage: Stage, organisation: Organisation) -> bool:
+    """Selected in `stage` by a decision whose notices have gone out (R31, R36)."""
+    from compete.awards.models import Decision
+
     return (
         db.session.scalar(
-            select(Selection.id).where(Selection.stage_id == stage.id, Selection.organisation_id == organisation.id)
+            select(Selection.id)
+            .join(Decision, Decision.id == Selection.decision_id)
+            .where(
+                Selection.stage_id == stage.id,
+                Selection.organisation_id == organisation.id,
+                Decision.notices_sent_at.is_not(None),
+            )
         )
         is not None
     )

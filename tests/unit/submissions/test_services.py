@@ -198,7 +198,18 @@ def test_next_stage_only_for_selected(app, clock):
     stage2 = setup.competition.stages[1]
     stage2.opens_at, stage2.deadline_at = now() - timedelta(days=1), now() + timedelta(days=10)
     other_user, other_org = make_participant()
-    db.session.add(Selection(stage_id=setup.stage.id, organisation_id=setup.organisation.id, decided_at=now()))
+    from compete.awards.models import Decision
+
+    decision = Decision(stage=setup.stage, decided_by=setup.officer, decided_at=now())
+    db.session.add(decision)
+    db.session.add(
+        Selection(stage_id=setup.stage.id, organisation_id=setup.organisation.id, decided_at=now(), decision=decision)
+    )
+    db.session.flush()
+    with pytest.raises(DomainError) as excinfo:  # selected, but not told yet: the notices are not sent (R31)
+        services.start_submission(stage2, setup.user, setup.organisation, "")
+    assert excinfo.value.code == "not_selected"
+    decision.notices_sent_at = now()
     db.session.flush()
 
     assert services.start_submission(stage2, setup.user, setup.organisation, "").stage_id == stage2.id
