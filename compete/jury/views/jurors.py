@@ -189,16 +189,9 @@ def entry_file(stage_id: int, code: str, attachment_id: int):
 @login_required
 def ranking(stage_id: int):
     stage = _stage(stage_id)
-    if not permissions.can_see_ranking(current_user, stage):
-        abort(403)
-    seat = permissions.seat_of(current_user, stage)
-    if (
-        seat is not None
-        and not permissions.can_manage_jury(current_user, stage)
-        and not permissions.has_scored_own(seat)
-    ):
-        flash(_("Submit all your scorecards before you see the others' scores."), "info")
-        return redirect(url_for("jury.queue", stage_id=stage.id))
+    redirect_to = _ranking_gate(stage, permissions.seat_of(current_user, stage))
+    if redirect_to is not None:
+        return redirect_to
     juror_totals, tie_break = queries.totals(stage)
     entries = {e.id: e for e in queries.entries(stage)}
     ranked = queries.ranking(stage)
@@ -235,6 +228,10 @@ def report(stage_id: int):
     seat = permissions.seat_of(current_user, stage)
     if seat is None and not permissions.can_manage_jury(current_user, stage):
         abort(403)
+    if request.method == "GET":
+        redirect_to = _ranking_gate(stage, seat)
+        if redirect_to is not None:
+            return redirect_to
     if request.method == "POST":
         if seat is None or not EmptyForm().validate_on_submit():
             abort(403 if seat is None else 400)
@@ -260,6 +257,22 @@ def report(stage_id: int):
         form=EmptyForm(),
         remark_form=RemarkForm(),
     )
+
+
+def _ranking_gate(stage, seat):
+    """Totals are for officers, and for a juror only once their own declaration and scorecards are
+    in (a juror sees no one else's scores before submitting their own): 403, or a redirect to the
+    queue, or None when the viewer may see them."""
+    if not permissions.can_see_ranking(current_user, stage):
+        abort(403)
+    if (
+        seat is not None
+        and not permissions.can_manage_jury(current_user, stage)
+        and not permissions.has_scored_own(seat)
+    ):
+        flash(_("Submit all your scorecards before you see the others' scores."), "info")
+        return redirect(url_for("jury.queue", stage_id=stage.id))
+    return None
 
 
 def _scale(stage) -> tuple[int, int]:

@@ -40,7 +40,7 @@ MATRIX = {
     "entry": (302, 403, 200, 403, 403, 403, 403),
     "entry_file": (302, 403, 200, 403, 403, 403, 403),
     "ranking": (302, 403, 302, 302, 403, 403, 200),
-    "report": (302, 403, 200, 200, 403, 403, 200),
+    "report": (302, 403, 302, 302, 403, 403, 200),  # totals only after one's own scorecards
     "manage": (302, 403, 403, 403, 403, 403, 200),
     "submission_receipt": (302, 200, 403, 403, 403, 200, 200),  # identity stays hidden from jurors (R24)
     "submission_edit": (302, 200, 403, 403, 403, 403, 403),
