@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from compete.accounts.models import Membership
@@ -14,6 +14,7 @@ from compete.competitions.models import Stage
 from compete.extensions import db
 from compete.jury import statistics
 from compete.jury.models import (
+    Answer,
     Assignment,
     AssignmentMode,
     AssignmentPlan,
@@ -68,11 +69,20 @@ def scorecard(seat: JurySeat, submission: Submission) -> Scorecard | None:
     ).first()
 
 
+def cleared():
+    """SQL condition: the declaration lets the juror take part (no conflict, or a doubt ruled
+    harmless). Anything else keeps the juror's scorecard out of the aggregation (R22)."""
+    return or_(
+        EntryDeclaration.answer == Answer.NO_CONFLICT,
+        and_(EntryDeclaration.answer == Answer.IN_DOUBT, EntryDeclaration.ruled_conflict.is_(False)),
+    )
+
+
 def totals(stage: Stage) -> tuple[dict, dict]:
     """(juror seat id -> entry id -> weighted total, entry id -> total on the heaviest criterion).
 
-    Only submitted scorecards of active seats count; a conflicted juror has no scorecard for the
-    entry, so the cell is missing (R22). Two queries whatever the size.
+    Only submitted scorecards of active seats count, and only where the juror's declaration clears
+    them for the entry: a conflicted pair never counts, even if a scorecard exists (R22). Two queries whatever the size.
     """
     weights = {c.id: c.weight for c in stage.criteria}
     heaviest = max(stage.criteria, key=lambda c: (c.weight, -c.position)).id if stage.criteria else None
@@ -80,7 +90,17 @@ def totals(stage: Stage) -> tuple[dict, dict]:
         select(Scorecard.seat_id, Scorecard.submission_id, Score.criterion_id, Score.value)
         .join(Score, Score.scorecard_id == Scorecard.id)
         .join(JurySeat, JurySeat.id == Scorecard.seat_id)
-        .where(JurySeat.stage_id == stage.id, JurySeat.replaced_at.is_(None), Scorecard.submitted_at.is_not(None))
+        .join(
+            EntryDeclaration,
+            (EntryDeclaration.seat_id == Scorecard.seat_id)
+            & (EntryDeclaration.submission_id == Scorecard.submission_id),
+        )
+        .where(
+            JurySeat.stage_id == stage.id,
+            JurySeat.replaced_at.is_(None),
+            Scorecard.submitted_at.is_not(None),
+            cleared(),
+        )
     ).all()
     per_card: dict = defaultdict(dict)
     for seat_id, submission_id, criterion_id, value in rows:

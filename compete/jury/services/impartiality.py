@@ -3,6 +3,7 @@
 from flask_babel import lazy_gettext as _l
 
 from compete.audit.services import Actor, record
+from compete.competitions.states import StageState
 from compete.core.errors import DomainError
 from compete.core.time import now
 from compete.extensions import db
@@ -14,6 +15,9 @@ from compete.jury.models import (
 )
 from compete.jury.services.seats import _juror
 from compete.submissions.models import Submission
+
+# Declarations are filed, and doubts ruled on, until the ranking locks (R27).
+OPEN_FOR_DECLARATIONS = (StageState.PLANNED, StageState.FORMAL_CHECK, StageState.JURY_SCORING)
 
 
 def accept_briefing(seat: JurySeat) -> None:
@@ -52,9 +56,16 @@ def declare(seat: JurySeat, affiliations: str, answers: dict[int, tuple[Answer, 
 
 
 def rule(declaration: EntryDeclaration, actor: Actor, *, conflicted: bool, reason: str) -> None:
-    """The officer's ruling on an "in doubt" declaration, logged (R22)."""
+    """The officer's ruling on an "in doubt" declaration, logged (R22).
+
+    A ruling is final: once given it is never changed (the juror may already have seen and scored
+    the entry on the strength of it), and there is no ruling after scoring has closed (R27)."""
     if declaration.answer != Answer.IN_DOUBT:
         raise DomainError(_l("Only declarations marked “in doubt” need a ruling."), code="not_in_doubt")
+    if declaration.seat.stage.state not in OPEN_FOR_DECLARATIONS:
+        raise DomainError(_l("The ranking is locked; rulings can no longer change."), code="locked")
+    if declaration.ruled_conflict is not None:
+        raise DomainError(_l("This declaration has already been ruled on; a ruling is final."), code="ruled")
     if not (reason or "").strip():
         raise DomainError(_l("A ruling needs a reason."), code="reason")
     declaration.ruled_conflict = conflicted

@@ -197,3 +197,36 @@ def test_a_juror_cannot_become_the_functionary_r23(jury):
     assert (staff.role, staff.user_id) == ("functionary", newcomer.id)
     with pytest.raises(DomainError):
         services.appoint(setup.stage, newcomer, SeatRole.MEMBER, officer)
+
+
+def test_a_ruling_is_final_and_not_given_after_the_lock_r22_r27(jury):
+    setup, officer, entries, seats = jury
+    declare_all_clear(seats[2], entries, {entries[1].id: (Answer.IN_DOUBT, "Tidligere kollega")})
+    declaration = queries.declaration(seats[2], entries[1])
+    services.rule(declaration, officer, conflicted=False, reason="Over fem år siden")
+    with pytest.raises(DomainError) as excinfo:
+        services.rule(declaration, officer, conflicted=True, reason="Ombestemt")
+    assert excinfo.value.code == "ruled"
+    assert declaration.ruled_conflict is False
+
+    declare_all_clear(seats[1], entries, {entries[0].id: (Answer.IN_DOUBT, "Nabo")})
+    setup.stage.state = StageState.RANKING_LOCKED
+    with pytest.raises(DomainError) as excinfo:
+        services.rule(queries.declaration(seats[1], entries[0]), officer, conflicted=True, reason="For sent")
+    assert excinfo.value.code == "locked"
+
+
+def test_a_conflicted_pair_never_counts_even_with_a_scorecard_r22(jury):
+    _setup, officer, entries, seats = jury
+    declare_all_clear(seats[0], entries)
+    declare_all_clear(seats[1], entries, {entries[0].id: (Answer.IN_DOUBT, "Tidligere kollega")})
+    services.rule(queries.declaration(seats[1], entries[0]), officer, conflicted=False, reason="Lenge siden")
+    score(seats[0], entries[0], [4, 4, 4, 4])
+    score(seats[1], entries[0], [10, 10, 10, 10])
+    # A scorecard left behind by a conflict found later (e.g. data from before rulings were final).
+    queries.declaration(seats[1], entries[0]).ruled_conflict = True
+    db.session.flush()
+    juror_totals, _tie = queries.totals(seats[0].stage)
+    assert entries[0].id not in juror_totals.get(seats[1].id, {})
+    first = next(r for r in queries.ranking(seats[0].stage) if r.entry == entries[0].id)
+    assert first.total == 4.0
