@@ -24,8 +24,9 @@ def revealed(stage) -> bool:
     return stage.state in REVEALED
 
 
-def score_sheet(stage) -> tuple[list[str], list[list]]:
-    """Header and rows: one row per entry × juror × criterion, in a constant number of queries."""
+def score_sheet(stage, hidden: set | frozenset = frozenset()) -> tuple[list[str], list[list]]:
+    """Header and rows: one row per entry × juror × criterion, in a constant number of queries.
+    Entries in `hidden` (the viewing juror's conflicts, R22) show no scores at all."""
     grid = queries.cells(stage)
     show_names = revealed(stage)
     scores = {
@@ -54,6 +55,8 @@ def score_sheet(stage) -> tuple[list[str], list[list]]:
         "missing": _("missing"),
         "draft": _("missing"),  # a draft is the juror's own until submitted
         "not_assigned": _("not assigned"),
+        "undeclared": _("not declared"),
+        "hidden": _("conflict – hidden"),
     }
     seat_labels = {"chair": _("Chair"), "member": _("Member"), "user_representative": _("User representative")}
     rows = []
@@ -65,7 +68,9 @@ def score_sheet(stage) -> tuple[list[str], list[list]]:
                 row = [entry.code]
                 if show_names:
                     row.append(entry.organisation.name)
-                if status == "conflict":
+                if entry.id in hidden:
+                    value, justification, at, status = "", "", None, "hidden"
+                elif status == "conflict":
                     value, justification, at = labels["conflict"], "", None
                 row += [
                     seat.user.name,
@@ -88,8 +93,8 @@ def _safe(cell):
     return cell
 
 
-def score_sheet_csv(stage) -> bytes:
-    header, rows = score_sheet(stage)
+def score_sheet_csv(stage, hidden: set | frozenset = frozenset()) -> bytes:
+    header, rows = score_sheet(stage, hidden)
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(header)
@@ -97,25 +102,31 @@ def score_sheet_csv(stage) -> bytes:
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
-def ranking_rows(stage) -> tuple[list[str], list[list]]:
-    report = queries.jury_report(stage)
+def _report(stage, hidden) -> dict:
+    codes = {e.id: e.code for e in queries.entries(stage)}
+    return queries.redacted(queries.jury_report(stage), {codes[i] for i in hidden if i in codes})
+
+
+def ranking_rows(stage, hidden: set | frozenset = frozenset()) -> tuple[list[str], list[list]]:
+    report = _report(stage, hidden)
     names = {e.code: e.organisation.name for e in queries.entries(stage)} if revealed(stage) else {}
     header = [_("Rank"), _("Entry")] + ([_("Organisation")] if names else [])
     header += [_("Total"), _("Tied with"), _("Agreed remark")]
     rows = []
     for r in report["ranking"]:
         row = [r["rank"], r["code"]] + ([names.get(r["code"], "")] if names else [])
-        rows.append([*row, r["total"], ", ".join(r["tied_with"]), r["remark"]])
+        total = _("conflict – hidden") if r.get("hidden") else r["total"]
+        rows.append([*row, total, ", ".join(r["tied_with"]), r["remark"]])
     return header, rows
 
 
-def score_sheet_xlsx(stage) -> bytes:
+def score_sheet_xlsx(stage, hidden: set | frozenset = frozenset()) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
     book = Workbook()
     for index, (title, (header, rows)) in enumerate(
-        ((_("Scores"), score_sheet(stage)), (_("Ranking"), ranking_rows(stage)))
+        ((_("Scores"), score_sheet(stage, hidden)), (_("Ranking"), ranking_rows(stage, hidden)))
     ):
         sheet = book.active if index == 0 else book.create_sheet()
         sheet.title = title[:31]
@@ -135,9 +146,9 @@ def score_sheet_xlsx(stage) -> bytes:
     return out.getvalue()
 
 
-def report_data(stage) -> dict:
+def report_data(stage, hidden: set | frozenset = frozenset()) -> dict:
     """The report plus what happened to it: approvals with times, lock and de-anonymisation times."""
-    report = queries.jury_report(stage)
+    report = _report(stage, hidden)
     approvals = db.session.execute(
         select(JurySeat, ReportApproval.created_at)
         .join(ReportApproval, ReportApproval.seat_id == JurySeat.id)
@@ -155,8 +166,8 @@ def report_data(stage) -> dict:
     }
 
 
-def report_pdf(stage) -> bytes:
+def report_pdf(stage, hidden: set | frozenset = frozenset()) -> bytes:
     from weasyprint import HTML
 
-    html = render_template("jury/report_pdf.html", stage=stage, **report_data(stage))
+    html = render_template("jury/report_pdf.html", stage=stage, **report_data(stage, hidden))
     return HTML(string=html).write_pdf()

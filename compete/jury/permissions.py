@@ -46,8 +46,18 @@ def has_scored_own(seat: JurySeat) -> bool:
 
     grid = queries.cells(seat.stage)
     return seat.declared_at is not None and all(
-        grid.status(seat.id, entry.id) not in ("missing", "draft") for entry in grid.entries
+        grid.status(seat.id, entry.id) not in ("missing", "draft", "undeclared") for entry in grid.entries
     )
+
+
+def hidden_entries(user: User, stage: Stage) -> set[int]:
+    """Entries whose scores, totals and remarks the viewer may not see: none for officers, the
+    conflicted and undeclared ones for a juror (R22)."""
+    if can_manage_jury(user, stage):
+        return set()
+    from compete.jury import queries
+
+    return queries.hidden_from(seat_of(user, stage))
 
 
 def can_see_progress(user: User, stage: Stage) -> bool:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import joinedload, selectinload
@@ -128,6 +128,29 @@ def ranking(stage: Stage, method: str | None = None) -> list[statistics.Ranked]:
     return statistics.rank(aggregated, tie_break if use_rule else None)
 
 
+def hidden_from(seat: JurySeat | None, grid: "Cells | None" = None) -> set[int]:
+    """Entries a juror must not see scores, totals or remarks of: those they are conflicted on or
+    have not declared on yet (R22). Officers (no seat) see everything."""
+    if seat is None:
+        return set()
+    grid = grid or cells(seat.stage)
+    return {e.id for e in grid.entries if grid.status(seat.id, e.id) in ("conflict", "undeclared")}
+
+
+def redacted(report: dict, hidden_codes: set[str]) -> dict:
+    """The report as a juror may read it: rows of entries hidden from them (R22) lose their total,
+    ties and remark and are marked `hidden`. Approvals hash the full report, never this copy."""
+    if not hidden_codes:
+        return report
+    rows = [
+        {**row, "total": None, "tied_with": [], "broken_tie_with": [], "remark": "", "hidden": True}
+        if row["code"] in hidden_codes
+        else row
+        for row in report["ranking"]
+    ]
+    return {**report, "ranking": rows}
+
+
 def jury_report(stage: Stage) -> dict:
     """Ranking, totals, remarks and conflicts with their handling: what every juror approves (R27)."""
     grid = cells(stage)
@@ -140,7 +163,7 @@ def jury_report(stage: Stage) -> dict:
         f"{seat.user.name}: {entry.code}"
         for seat in seats
         for entry in evaluated
-        if grid.status(seat.id, entry.id) in ("missing", "draft")
+        if grid.status(seat.id, entry.id) in ("missing", "draft", "undeclared")
     )
     remarks = {
         r.submission_id: r.text
@@ -211,12 +234,15 @@ class Cells:
     expected: set
     conflicted: set
     cards: dict
+    undeclared: set = field(default_factory=set)
 
     def status(self, seat_id: int, entry_id: int) -> str:
-        """ "conflict", "not_assigned", "submitted", "draft" or "missing"."""
+        """ "conflict", "undeclared", "not_assigned", "submitted", "draft" or "missing"."""
         pair = (seat_id, entry_id)
         if pair in self.conflicted:
             return "conflict"
+        if pair in self.undeclared:
+            return "undeclared"
         if pair not in self.expected:
             return "not_assigned"
         if pair in self.cards:
@@ -230,7 +256,13 @@ def cells(stage: Stage) -> Cells:
     seat_ids = [s.id for s in seats]
     plan = assignment_plan(stage)
     declarations = db.session.execute(select(EntryDeclaration).where(EntryDeclaration.seat_id.in_(seat_ids))).scalars()
-    conflicted = {(d.seat_id, d.submission_id) for d in declarations if d.conflicted is not False}
+    declared, conflicted = set(), set()
+    for d in declarations:
+        declared.add((d.seat_id, d.submission_id))
+        if d.conflicted is not False:
+            conflicted.add((d.seat_id, d.submission_id))
+    # An entry that became eligible after the juror declared waits for their answer on it (R22).
+    undeclared = {(s.id, e.id) for s in seats for e in evaluated} - declared
     if plan is not None and plan.mode == AssignmentMode.PER_ENTRY:
         assigned = set(
             db.session.execute(
@@ -247,14 +279,14 @@ def cells(stage: Stage) -> Cells:
             )
         )
     }
-    return Cells(plan, seats, evaluated, assigned - conflicted, conflicted, cards)
+    return Cells(plan, seats, evaluated, assigned - conflicted - undeclared, conflicted, cards, undeclared)
 
 
 def progress(stage: Stage) -> dict:
     """Submitted, draft and missing scorecards per juror and per entry, following the assignment;
     entries with fewer jurors than planned are listed in "short"."""
     grid = cells(stage)
-    count = ("submitted", "draft", "missing", "conflict")
+    count = ("submitted", "draft", "missing", "conflict", "undeclared")
     jurors = []
     for seat in grid.seats:
         row = dict.fromkeys(count, 0)
@@ -272,7 +304,7 @@ def progress(stage: Stage) -> dict:
             status = grid.status(seat.id, entry.id)
             if status in row:
                 row[status] += 1
-        scorers = row["submitted"] + row["draft"] + row["missing"]
+        scorers = row["submitted"] + row["draft"] + row["missing"] + row["undeclared"]  # may still score
         per_entry.append({"entry": entry, "jurors": scorers, **row})
         if (wanted is not None and scorers < wanted) or (grid.seats and scorers == 0):
             short.append({"code": entry.code, "jurors": scorers, "wanted": wanted})

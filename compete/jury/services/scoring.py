@@ -101,6 +101,8 @@ def save_scorecard(
 def record_remark(seat: JurySeat, submission: Submission, text: str) -> ConsensusRemark:
     if seat.role != SeatRole.CHAIR or not seat.active:
         raise DomainError(_l("Only the chair records the jury's agreed remarks."), code="chair")
+    if not can_see(seat, submission):
+        raise DomainError(_l("You cannot take part in the discussion of this entry."), code="forbidden")
     if seat.stage.state != StageState.JURY_SCORING:
         raise DomainError(_l("The ranking is locked."), code="locked")
     remark = db.session.scalars(

@@ -207,15 +207,21 @@ def ranking(stage_id: int):
     )
     alpha = statistics.krippendorff_alpha(juror_totals) if juror_totals else None
     seats = {s.id: s for s in queries.active_seats(stage)}
+    hidden = permissions.hidden_entries(current_user, stage)
+    visible_totals = {
+        juror: {entry: total for entry, total in row.items() if entry not in hidden}
+        for juror, row in juror_totals.items()
+    }
     return render_template(
         "jury/ranking.html",
+        hidden=hidden,
         stage=stage,
         ranked=ranked,
         entries=entries,
         robust=robust,
         alpha=alpha,
         seats=seats,
-        chart=charts.distributions(juror_totals, {k: v.user.name for k, v in seats.items()}, _scale(stage)),
+        chart=charts.distributions(visible_totals, {k: v.user.name for k, v in seats.items()}, _scale(stage)),
         reveal=stage.state in (StageState.DEANONYMISED, StageState.DECIDED),
         can_export=permissions.can_export(current_user, stage),
     )
@@ -248,11 +254,14 @@ def report(stage_id: int):
             db.session.commit()
             flash(message, "success")
         return redirect(url_for("jury.report", stage_id=stage.id))
+    hidden = permissions.hidden_entries(current_user, stage)
+    report = queries.jury_report(stage)
+    codes = {e.id: e.code for e in queries.entries(stage)}
     return render_template(
         "jury/report.html",
         stage=stage,
         seat=seat,
-        report=queries.jury_report(stage),
+        report=queries.redacted(report, {codes[i] for i in hidden if i in codes}),
         can_export=permissions.can_export(current_user, stage),
         form=EmptyForm(),
         remark_form=RemarkForm(),

@@ -1,0 +1,74 @@
+"""A conflicted juror is kept out of the entry's content, discussion and aggregation (R22): the
+chair's ranking, report and exports hide the entry's scores, while approvals stay comparable."""
+
+import csv
+import io
+
+import pytest
+
+from compete.core.errors import DomainError
+from compete.extensions import db
+from compete.jury import services
+from compete.jury.models import Answer
+from tests.factories_competitions import login_as
+from tests.factories_jury import declare_all_clear, make_jury_stage, score
+
+
+@pytest.fixture
+def jury(app):
+    """The chair is conflicted on the first entry; only the member scores it (9 on every criterion)."""
+    setup, officer, entries, seats = make_jury_stage(entries=2, jurors=2)
+    declare_all_clear(seats[0], entries, {entries[0].id: (Answer.CONFLICT, "Eier i selskapet")})
+    declare_all_clear(seats[1], entries)
+    score(seats[1], entries[0], [9, 9, 9, 9])
+    score(seats[0], entries[1], [3, 3, 3, 3])
+    score(seats[1], entries[1], [3, 3, 3, 3])
+    db.session.commit()
+    return setup, officer, entries, seats
+
+
+def test_the_conflicted_chair_cannot_record_a_remark_on_the_entry(jury):
+    _setup, _officer, entries, seats = jury
+    with pytest.raises(DomainError) as excinfo:
+        services.record_remark(seats[0], entries[0], "Sterkt forslag")
+    assert excinfo.value.code == "forbidden"
+    assert services.record_remark(seats[0], entries[1], "Svakt forankret").text == "Svakt forankret"
+
+
+def test_ranking_and_report_hide_the_conflicted_entry_from_the_juror(client, jury):
+    setup, _officer, entries, seats = jury
+    stage = setup.stage
+    login_as(client, seats[0].user)
+    for path in ("ranking", "report"):
+        page = client.get(f"/jury/stages/{stage.id}/{path}").get_data(as_text=True)
+        assert "9.00" not in page, path
+        assert "3.00" in page, path
+        assert "konflikt – skjult" in page, path
+    login_as(client, seats[1].user)
+    assert "9.00" in client.get(f"/jury/stages/{stage.id}/ranking").get_data(as_text=True)
+    login_as(client, setup.officer, setup.buyer)
+    assert "9.00" in client.get(f"/jury/stages/{stage.id}/report").get_data(as_text=True)
+
+
+def test_the_chairs_exports_hide_the_conflicted_entry(client, jury):
+    setup, _officer, entries, seats = jury
+    stage = setup.stage
+    login_as(client, seats[0].user)
+    response = client.get(f"/jury/stages/{stage.id}/scores.csv")
+    assert response.status_code == 200
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+    first = [r for r in rows[1:] if r[0] == entries[0].code]
+    assert first and all(r[5] == "" and r[6] == "" for r in first)
+    assert {r[7] for r in first} == {"konflikt – skjult"}
+    second = [r for r in rows[1:] if r[0] == entries[1].code]
+    assert {r[5] for r in second} == {"3"}
+    login_as(client, setup.officer, setup.buyer)
+    rows = list(csv.reader(io.StringIO(client.get(f"/jury/stages/{stage.id}/scores.csv").get_data(as_text=True))))
+    assert "9" in {r[5] for r in rows[1:] if r[0] == entries[0].code}
+
+
+def test_approvals_hash_the_full_report_whatever_each_juror_sees(jury):
+    setup, _officer, _entries, seats = jury
+    assert services.approve_report(seats[0]) is False
+    assert services.approve_report(seats[1]) is True  # same digest: the ranking locks
+    assert setup.stage.state == "ranking_locked"
