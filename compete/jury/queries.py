@@ -128,7 +128,7 @@ def ranking(stage: Stage, method: str | None = None) -> list[statistics.Ranked]:
     return statistics.rank(aggregated, tie_break if use_rule else None)
 
 
-def hidden_from(seat: JurySeat | None, grid: "Cells | None" = None) -> set[int]:
+def hidden_from(seat: JurySeat | None, grid: Cells | None = None) -> set[int]:
     """Entries a juror must not see scores, totals or remarks of: those they are conflicted on or
     have not declared on yet (R22). Officers (no seat) see everything."""
     if seat is None:

@@ -4,10 +4,11 @@ de-anonymisation (R30). Services flush only; the request commits."""
 
 from compete.jury.services.assignment import set_assignment
 from compete.jury.services.clarifications import ask, decline, forward, relay, respond
-from compete.jury.services.impartiality import accept_briefing, can_see, declare, rule
+from compete.jury.services.impartiality import accept_briefing, can_see, declare, rule, undeclared_entries
 from compete.jury.services.scoring import (
     approve_report,
     deanonymise,
+    open_scoring,
     record_remark,
     report_hash,
     save_scorecard,
@@ -26,6 +27,7 @@ __all__ = [
     "decline",
     "forward",
     "is_functionary",
+    "open_scoring",
     "record_remark",
     "relay",
     "replace",
@@ -34,4 +36,5 @@ __all__ = [
     "rule",
     "save_scorecard",
     "set_assignment",
+    "undeclared_entries",
 ]

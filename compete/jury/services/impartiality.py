@@ -1,6 +1,7 @@
 """Briefing, impartiality declarations and the officer's rulings (R22). Services flush only."""
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
 from compete.audit.services import Actor, record
 from compete.competitions.states import StageState
@@ -27,12 +28,17 @@ def accept_briefing(seat: JurySeat) -> None:
 
 
 def declare(seat: JurySeat, affiliations: str, answers: dict[int, tuple[Answer, str]]) -> None:
-    """File the impartiality declaration (R22): affiliations and an answer for every entry."""
+    """File the impartiality declaration (R22): affiliations and an answer for every entry.
+
+    Once filed, the juror adds answers for entries that became eligible later (those they have not
+    declared on yet); earlier answers never change."""
     if seat.briefing_accepted_at is None:
         raise DomainError(_l("Accept the briefing and the confidentiality terms first."), code="briefing")
-    if seat.declared_at is not None:
+    if seat.stage.state not in OPEN_FOR_DECLARATIONS:
+        raise DomainError(_l("The ranking is locked; declarations can no longer change."), code="locked")
+    entries = undeclared_entries(seat)
+    if seat.declared_at is not None and not entries:
         raise DomainError(_l("You have already filed your declaration."), code="declared")
-    entries = queries.entries(seat.stage)
     missing = [e.code for e in entries if e.id not in answers]
     if missing:
         raise DomainError(_l("Answer for every entry: %(codes)s", codes=", ".join(missing)), code="incomplete")
@@ -43,16 +49,32 @@ def declare(seat: JurySeat, affiliations: str, answers: dict[int, tuple[Answer, 
         db.session.add(
             EntryDeclaration(seat=seat, submission_id=entry.id, answer=answer, explanation=(explanation or "").strip())
         )
-    seat.affiliations = (affiliations or "").strip()
-    seat.declared_at = now()
+    addition = seat.declared_at is not None
+    if not addition:
+        seat.affiliations = (affiliations or "").strip()
+        seat.declared_at = now()
     db.session.flush()
     record(
         _juror(seat),
         "jury.declared",
         seat,
         competition=seat.stage.competition,
-        after={"affiliations": seat.affiliations, "answers": {str(k): v[0] for k, v in sorted(answers.items())}},
+        after={
+            "affiliations": seat.affiliations,
+            "answers": {str(e.id): answers[e.id][0] for e in sorted(entries, key=lambda e: e.id)},
+            **({"addition": True} if addition else {}),
+        },
     )
+
+
+def undeclared_entries(seat: JurySeat) -> list[Submission]:
+    """The stage's eligible entries the juror has not answered for yet, by code."""
+    declared = {d.submission_id for d in seat_declarations(seat)}
+    return [e for e in queries.entries(seat.stage) if e.id not in declared]
+
+
+def seat_declarations(seat: JurySeat) -> list[EntryDeclaration]:
+    return list(db.session.scalars(select(EntryDeclaration).where(EntryDeclaration.seat_id == seat.id)))
 
 
 def rule(declaration: EntryDeclaration, actor: Actor, *, conflicted: bool, reason: str) -> None:

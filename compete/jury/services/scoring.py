@@ -25,7 +25,7 @@ from compete.jury.models import (
 )
 from compete.jury.services.impartiality import can_see
 from compete.jury.services.seats import _juror
-from compete.submissions.models import Submission
+from compete.submissions.models import Eligibility, Submission, SubmissionStatus
 
 
 def save_scorecard(
@@ -164,6 +164,27 @@ def approve_report(seat: JurySeat) -> bool:
         transition_stage(stage, StageState.RANKING_LOCKED, Actor.system(), reason=f"report {digest}")
         return True
     return False
+
+
+def open_scoring(stage: Stage, actor: Actor) -> None:
+    """Open jury scoring, only once every submitted entry's formal check is done: an entry that
+    became eligible later would have no declarations and no jurors."""
+    pending = db.session.scalars(
+        select(Submission.code).where(
+            Submission.stage_id == stage.id,
+            Submission.status == SubmissionStatus.SUBMITTED,
+            Submission.eligibility == Eligibility.PENDING,
+        )
+    ).all()
+    if pending:
+        raise DomainError(
+            _l(
+                "Finish the formal check before scoring opens. Still pending: %(codes)s",
+                codes=", ".join(sorted(c or "–" for c in pending)),
+            ),
+            code="formal_check",
+        )
+    transition_stage(stage, StageState.JURY_SCORING, actor)
 
 
 def deanonymise(stage: Stage, actor: Actor) -> None:

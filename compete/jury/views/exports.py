@@ -32,18 +32,30 @@ def _name(stage, suffix: str) -> str:
 @login_required
 def scores_csv(stage_id: int):
     stage = _exportable(stage_id)
-    return _download(exports.score_sheet_csv(stage, permissions.hidden_entries(current_user, stage)), "text/csv; charset=utf-8", _name(stage, "scores.csv"))
+    return _download(
+        exports.score_sheet_csv(stage, permissions.hidden_entries(current_user, stage)),
+        "text/csv; charset=utf-8",
+        _name(stage, "scores.csv"),
+    )
 
 
 @bp.get("/jury/stages/<int:stage_id>/scores.xlsx")
 @login_required
 def scores_xlsx(stage_id: int):
     stage = _exportable(stage_id)
-    return _download(exports.score_sheet_xlsx(stage, permissions.hidden_entries(current_user, stage)), XLSX, _name(stage, "scores.xlsx"))
+    return _download(
+        exports.score_sheet_xlsx(stage, permissions.hidden_entries(current_user, stage)),
+        XLSX,
+        _name(stage, "scores.xlsx"),
+    )
 
 
 @bp.get("/jury/stages/<int:stage_id>/report.pdf")
 @login_required
 def report_pdf(stage_id: int):
     stage = _exportable(stage_id)
-    return _download(exports.report_pdf(stage, permissions.hidden_entries(current_user, stage)), "application/pdf", _name(stage, "report.pdf"))
+    return _download(
+        exports.report_pdf(stage, permissions.hidden_entries(current_user, stage)),
+        "application/pdf",
+        _name(stage, "report.pdf"),
+    )

@@ -55,7 +55,7 @@ def declaration(stage_id: int):
     seat = _my_seat(stage)
     if seat.briefing_accepted_at is None:
         return redirect(url_for("jury.briefing", stage_id=stage.id))
-    entries = queries.entries(stage)
+    entries = services.undeclared_entries(seat)
     form = EmptyForm()
     if request.method == "POST" and form.validate_on_submit():
         answers = {}
@@ -96,6 +96,7 @@ def queue(stage_id: int):
         cards=cards,
         plan=grid.plan,
         ready=permissions.has_scored_own(seat),
+        undeclared=services.undeclared_entries(seat),
     )
 
 

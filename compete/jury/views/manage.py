@@ -10,8 +10,6 @@ from sqlalchemy import select
 
 from compete.accounts.queries import user_by_email
 from compete.competitions.models import CompetitionStaff
-from compete.competitions.services import transition_stage
-from compete.competitions.states import StageState
 from compete.core.errors import DomainError
 from compete.extensions import db
 from compete.jury import queries, services
@@ -140,7 +138,7 @@ def advance(slug: str, position: int, step: str):
         abort(400)
     try:
         if step == "start":
-            transition_stage(stage, StageState.JURY_SCORING, _officer(stage))
+            services.open_scoring(stage, _officer(stage))
         else:
             services.deanonymise(stage, _officer(stage))
     except DomainError as exc:

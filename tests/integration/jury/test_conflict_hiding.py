@@ -8,7 +8,8 @@ import pytest
 
 from compete.core.errors import DomainError
 from compete.extensions import db
-from compete.jury import services
+from compete.jury import queries, services
+from compete.submissions.models import Eligibility
 from compete.jury.models import Answer
 from tests.factories_competitions import login_as
 from tests.factories_jury import declare_all_clear, make_jury_stage, score
@@ -36,7 +37,7 @@ def test_the_conflicted_chair_cannot_record_a_remark_on_the_entry(jury):
 
 
 def test_ranking_and_report_hide_the_conflicted_entry_from_the_juror(client, jury):
-    setup, _officer, entries, seats = jury
+    setup, _officer, _entries, seats = jury
     stage = setup.stage
     login_as(client, seats[0].user)
     for path in ("ranking", "report"):
@@ -72,3 +73,24 @@ def test_approvals_hash_the_full_report_whatever_each_juror_sees(jury):
     assert services.approve_report(seats[0]) is False
     assert services.approve_report(seats[1]) is True  # same digest: the ranking locks
     assert setup.stage.state == "ranking_locked"
+
+
+def test_the_declaration_page_asks_only_for_new_entries_and_has_no_default(client, app):
+    setup, _officer, entries, seats = make_jury_stage(entries=2, jurors=1)
+    entries[1].eligibility = Eligibility.PENDING
+    db.session.commit()
+    login_as(client, seats[0].user)
+    url = f"/jury/stages/{setup.stage.id}/declaration"
+    page = client.get(url).get_data(as_text=True)
+    assert "checked" not in page  # a choice is required, none is preset
+    client.post(url, data={"affiliations": "Ingen"})  # no answer given
+    assert seats[0].declared_at is None
+    client.post(url, data={"affiliations": "Ingen", f"answer-{entries[0].id}": "no_conflict"})
+    assert seats[0].declared_at is not None
+    entries[1].eligibility = Eligibility.ELIGIBLE
+    db.session.commit()
+    page = client.get(url).get_data(as_text=True)
+    assert f"answer-{entries[1].id}" in page and f"answer-{entries[0].id}" not in page
+    client.post(url, data={f"answer-{entries[1].id}": "conflict", f"explanation-{entries[1].id}": "Søster"})
+    assert services.can_see(seats[0], entries[1]) is False
+    assert queries.declaration(seats[0], entries[1]).answer == Answer.CONFLICT

@@ -10,6 +10,7 @@ from compete.core.errors import DomainError
 from compete.extensions import db
 from compete.jury import queries, services
 from compete.jury.models import Answer, SeatRole
+from compete.submissions.models import Eligibility
 from tests.factories import make_user
 from tests.factories_jury import declare_all_clear, make_jury_stage, score
 
@@ -230,3 +231,46 @@ def test_a_conflicted_pair_never_counts_even_with_a_scorecard_r22(jury):
     assert entries[0].id not in juror_totals.get(seats[1].id, {})
     first = next(r for r in queries.ranking(seats[0].stage) if r.entry == entries[0].id)
     assert first.total == 4.0
+
+
+def test_an_entry_eligible_after_the_declaration_is_undeclared_then_added_r22(jury):
+    _setup, _officer, entries, seats = jury
+    entries[2].eligibility = Eligibility.PENDING
+    declare_all_clear(seats[0], entries[:2])
+    entries[2].eligibility = Eligibility.ELIGIBLE
+    db.session.flush()
+    grid = queries.cells(seats[0].stage)
+    assert grid.status(seats[0].id, entries[2].id) == "undeclared"
+    assert grid.status(seats[0].id, entries[0].id) == "missing"
+    row = next(r for r in queries.progress(seats[0].stage)["jurors"] if r["seat"].id == seats[0].id)
+    assert (row["missing"], row["undeclared"]) == (2, 1)
+    assert services.can_see(seats[0], entries[2]) is False
+    assert [e.id for e in services.undeclared_entries(seats[0])] == [entries[2].id]
+
+    services.declare(seats[0], "", {entries[2].id: (Answer.NO_CONFLICT, "")})
+    assert services.can_see(seats[0], entries[2]) is True
+    assert seats[0].affiliations == "Ingen tilknytning"  # the first filing's answer stands
+    with pytest.raises(DomainError) as excinfo:
+        services.declare(seats[0], "", {entries[2].id: (Answer.CONFLICT, "Endret")})
+    assert excinfo.value.code == "declared"
+
+
+def test_declaring_is_refused_once_the_ranking_is_locked(jury):
+    setup, _officer, entries, seats = jury
+    setup.stage.state = StageState.RANKING_LOCKED
+    with pytest.raises(DomainError) as excinfo:
+        declare_all_clear(seats[0], entries)
+    assert excinfo.value.code == "locked"
+
+
+def test_scoring_opens_only_after_every_formal_check(jury):
+    setup, officer, entries, _seats = jury
+    setup.stage.state = StageState.FORMAL_CHECK
+    entries[1].eligibility = Eligibility.PENDING
+    with pytest.raises(DomainError) as excinfo:
+        services.open_scoring(setup.stage, officer)
+    assert excinfo.value.code == "formal_check"
+    assert entries[1].code in str(excinfo.value.message)
+    entries[1].eligibility = Eligibility.ELIGIBLE
+    services.open_scoring(setup.stage, officer)
+    assert setup.stage.state == StageState.JURY_SCORING
