@@ -69,23 +69,15 @@ def scorecard(seat: JurySeat, submission: Submission) -> Scorecard | None:
     ).first()
 
 
-def cleared():
-    """SQL condition: the declaration lets the juror take part (no conflict, or a doubt ruled
-    harmless). Anything else keeps the juror's scorecard out of the aggregation (R22)."""
-    return or_(
-        EntryDeclaration.answer == Answer.NO_CONFLICT,
-        and_(EntryDeclaration.answer == Answer.IN_DOUBT, EntryDeclaration.ruled_conflict.is_(False)),
-    )
-
-
 def totals(stage: Stage) -> tuple[dict, dict]:
-    """(juror seat id -> entry id -> weighted total, entry id -> total on the heaviest criterion).
+    """(juror seat id -> entry id -> weighted total, entry id -> tie-break value under the stage's
+    published rule; empty when the rule is not a score, i.e. a jury vote or a lot).
 
     Only submitted scorecards of active seats count, and only where the juror's declaration clears
-    them for the entry: a conflicted pair never counts, even if a scorecard exists (R22). Two queries whatever the size.
+    them for the entry: a conflicted pair never counts, even if a scorecard exists (R22). Two
+    queries whatever the size.
     """
     weights = {c.id: c.weight for c in stage.criteria}
-    heaviest = max(stage.criteria, key=lambda c: (c.weight, -c.position)).id if stage.criteria else None
     rows = db.session.execute(
         select(Scorecard.seat_id, Scorecard.submission_id, Score.criterion_id, Score.value)
         .join(Score, Score.scorecard_id == Scorecard.id)
@@ -106,26 +98,55 @@ def totals(stage: Stage) -> tuple[dict, dict]:
     for seat_id, submission_id, criterion_id, value in rows:
         per_card[(seat_id, submission_id)][criterion_id] = value
     result: dict = defaultdict(dict)
-    tie: dict = defaultdict(list)
+    per_criterion: dict = defaultdict(lambda: defaultdict(list))  # entry -> criterion -> scores
     for (seat_id, submission_id), scores in per_card.items():
         if set(scores) == set(weights) and all(v is not None for v in scores.values()):
             result[seat_id][submission_id] = statistics.weighted_total(scores, weights)
-            if heaviest is not None:
-                tie[submission_id].append(scores[heaviest])
-    tie_break = {entry: sum(values) / len(values) for entry, values in tie.items()}
-    return dict(result), tie_break
+            for criterion_id, value in scores.items():
+                per_criterion[submission_id][criterion_id].append(value)
+    return dict(result), tie_values(stage, per_criterion)
+
+
+def tie_values(stage: Stage, per_criterion: dict) -> dict:
+    """Entry -> value that breaks equal totals under the published rule (higher wins):
+    "highest_first_criterion": the jury's mean score on the first criterion by position;
+    "highest_minimum": the entry's lowest criterion, each criterion taken as the jury's mean score.
+    "jury_vote" and "lot" are decided outside the system, so equal totals stay tied and shown."""
+    if not stage.criteria:
+        return {}
+    means = {
+        entry: {criterion: sum(values) / len(values) for criterion, values in by_criterion.items()}
+        for entry, by_criterion in per_criterion.items()
+    }
+    if stage.tie_break_rule == "highest_first_criterion":
+        first = min(stage.criteria, key=lambda c: c.position).id
+        return {entry: m[first] for entry, m in means.items() if first in m}
+    if stage.tie_break_rule == "highest_minimum":
+        return {entry: min(m.values()) for entry, m in means.items() if m}
+    return {}
 
 
 def ranking(stage: Stage, method: str | None = None) -> list[statistics.Ranked]:
+    """Every eligible entry, also one nobody could score (total None, ranked last): nothing drops
+    out of the ranking silently."""
     juror_totals, tie_break = totals(stage)
     scale = (
         (min(c.scale_min for c in stage.criteria), max(c.scale_max for c in stage.criteria))
         if stage.criteria
         else (0, 10)
     )
-    use_rule = stage.tie_break_rule == "highest_first_criterion"
-    aggregated = statistics.aggregate(juror_totals, method or stage.aggregation_method, scale)
-    return statistics.rank(aggregated, tie_break if use_rule else None)
+    evaluated = [e.id for e in entries(stage)]
+    aggregated = statistics.aggregate(juror_totals, method or stage.aggregation_method, scale, entries=evaluated)
+    return statistics.rank(aggregated, tie_break)
+
+
+def cleared():
+    """SQL condition: the declaration lets the juror take part (no conflict, or a doubt ruled
+    harmless). Anything else keeps the juror's scorecard out of the aggregation (R22)."""
+    return or_(
+        EntryDeclaration.answer == Answer.NO_CONFLICT,
+        and_(EntryDeclaration.answer == Answer.IN_DOUBT, EntryDeclaration.ruled_conflict.is_(False)),
+    )
 
 
 def hidden_from(seat: JurySeat | None, grid: Cells | None = None) -> set[int]:
@@ -165,6 +186,7 @@ def jury_report(stage: Stage) -> dict:
         for entry in evaluated
         if grid.status(seat.id, entry.id) in ("missing", "draft", "undeclared")
     )
+    scorers = {entry.id for entry in evaluated if any((seat.id, entry.id) in grid.expected for seat in seats)}
     remarks = {
         r.submission_id: r.text
         for r in db.session.scalars(select(ConsensusRemark).where(ConsensusRemark.stage_id == stage.id))
@@ -178,6 +200,7 @@ def jury_report(stage: Stage) -> dict:
                 "rank": r.rank,
                 "total": None if r.total is None else round(r.total, 4),
                 "tied_with": [codes.get(t, str(t)) for t in r.tied_with],
+                "broken_tie_with": [codes.get(t, str(t)) for t in r.broken_tie_with],
                 "remark": remarks.get(r.entry, ""),
             }
             for r in ranking(stage)
@@ -188,7 +211,7 @@ def jury_report(stage: Stage) -> dict:
                     "juror": d.seat.user.name,
                     "code": codes.get(d.submission_id, ""),
                     "answer": d.answer.value,
-                    "ruling": None if d.ruled_conflict is None else ("conflict" if d.ruled_conflict else "no conflict"),
+                    "ruling": None if d.ruled_conflict is None else ("conflict" if d.ruled_conflict else "no_conflict"),
                     "reason": d.ruling_reason or d.explanation,
                 }
                 for d in declarations
@@ -198,6 +221,7 @@ def jury_report(stage: Stage) -> dict:
         ),
         "jurors": [seat.user.name for seat in seats],
         "missing_scorecards": missing,
+        "no_scorers": [entry.code for entry in evaluated if entry.id not in scorers],
     }
 
 

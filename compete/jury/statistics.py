@@ -50,13 +50,16 @@ def normalise(totals: Totals, scale: tuple[float, float]) -> dict:
     return result
 
 
-def aggregate(totals: Totals, method: str = "mean", scale: tuple[float, float] = (0, 10)) -> dict:
-    """Entry -> aggregated total by `method`; entries nobody could score get None."""
+def aggregate(
+    totals: Totals, method: str = "mean", scale: tuple[float, float] = (0, 10), entries: Iterable | None = None
+) -> dict:
+    """Entry -> aggregated total by `method`; entries nobody could score get None. `entries` lists
+    every entry to rank, so that one without any score still appears."""
     if method not in METHODS:
         raise ValueError(f"unknown method {method!r}")
     source = normalise(totals, scale) if method == "normalised" else totals
     result = {}
-    for entry in entries_of(totals):
+    for entry in dict.fromkeys([*(entries or ()), *entries_of(totals)]):
         cells = _cells(source, entry)
         if not cells:
             result[entry] = None
@@ -73,12 +76,14 @@ class Ranked:
     total: float | None
     rank: int
     tied_with: tuple = ()  # entries with the same total that the rule could not separate
+    broken_tie_with: tuple = ()  # entries with the same total that the rule put in order
 
 
 def rank(aggregated: Mapping, tie_break: Mapping | None = None, *, precision: int = 9) -> list[Ranked]:
     """Order entries by total (highest first). Equal totals are ordered by `tie_break`
-    (entry -> comparable, higher wins, e.g. the score on the heaviest criterion); when that
-    is equal too, the entries share a rank and are listed as tied."""
+    (entry -> comparable, higher wins, e.g. the score on the first criterion); when that is
+    equal too, the entries share a rank and are listed as tied. Entries the rule separated
+    list each other in `broken_tie_with`, so that the tie is still shown."""
     tie_break = tie_break or {}
 
     def key(entry):
@@ -88,14 +93,18 @@ def rank(aggregated: Mapping, tie_break: Mapping | None = None, *, precision: in
     keyed = {entry: key(entry) for entry in aggregated}
     ordered = sorted(aggregated, key=keyed.__getitem__)
     groups: dict[tuple, list] = {}
+    equal_total: dict[tuple, list] = {}
     for entry in ordered:
         groups.setdefault(keyed[entry], []).append(entry)
+        if aggregated[entry] is not None:
+            equal_total.setdefault(keyed[entry][:2], []).append(entry)
     result: list[Ranked] = []
     position = 1
     for members in groups.values():  # insertion order follows `ordered`
         for entry in members:
             same = tuple(other for other in members if other != entry)
-            result.append(Ranked(entry, aggregated[entry], position, same))
+            broken = tuple(o for o in equal_total.get(keyed[entry][:2], ()) if o not in members)
+            result.append(Ranked(entry, aggregated[entry], position, same, broken))
         position += len(members)
     return result
 

@@ -146,6 +146,15 @@ def approve_report(seat: JurySeat) -> bool:
         raise DomainError(
             _l("Every juror must submit every scorecard before the report can be approved."), code="incomplete"
         )
+    if report["no_scorers"]:
+        raise DomainError(
+            _l(
+                "No juror can score %(codes)s. Ask the officer to appoint a juror without a conflict, "
+                "or to replace one (R29), before the report is approved.",
+                codes=", ".join(report["no_scorers"]),
+            ),
+            code="no_scorers",
+        )
     digest = report_hash(report)
     approval = db.session.scalars(select(ReportApproval).where(ReportApproval.seat_id == seat.id)).first()
     if approval is None:

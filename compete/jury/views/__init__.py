@@ -29,6 +29,15 @@ def jury_nav() -> bool:
     return queries.has_seat(current_user)
 
 
+@bp.app_template_global()
+def jury_label(key: str, value) -> str:
+    """The readable, translated text for a code in the jury's records (answer, ruling, method), R47."""
+    from compete.audit.protocol import value_label
+    from compete.jury import protocol  # noqa: F401  (registers the jury's labels)
+
+    return value_label(key, "" if value is None else str(value))
+
+
 MANAGE = "/manage/competitions/<slug>/stages/<int:position>"
 
 

@@ -201,7 +201,7 @@ def ranking(stage_id: int):
             juror_totals,
             stage.advancing_count or 1,
             stage.aggregation_method,
-            tie_break=tie_break if stage.tie_break_rule == "highest_first_criterion" else None,
+            tie_break=tie_break,
         )
         if juror_totals
         else None

@@ -9,8 +9,8 @@ import pytest
 from compete.core.errors import DomainError
 from compete.extensions import db
 from compete.jury import queries, services
-from compete.submissions.models import Eligibility
 from compete.jury.models import Answer
+from compete.submissions.models import Eligibility
 from tests.factories_competitions import login_as
 from tests.factories_jury import declare_all_clear, make_jury_stage, score
 

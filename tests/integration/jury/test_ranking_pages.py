@@ -1,0 +1,27 @@
+"""The ranking and report pages name entries by code and show codes as readable text (R47)."""
+
+from compete.extensions import db
+from compete.jury.models import Answer
+from tests.factories_competitions import login_as
+from tests.factories_jury import declare_all_clear, make_jury_stage, score
+
+
+def test_ties_show_codes_and_labels_are_translated(client, app):
+    setup, officer, entries, seats = make_jury_stage(entries=2, jurors=2)
+    setup.stage.tie_break_rule = "lot"
+    declare_all_clear(seats[0], entries)
+    declare_all_clear(seats[1], entries, {entries[1].id: (Answer.IN_DOUBT, "Tidligere kollega")})
+    from compete.jury import queries, services
+
+    services.rule(queries.declaration(seats[1], entries[1]), officer, conflicted=False, reason="Lenge siden")
+    for seat in seats:
+        for entry in entries:
+            score(seat, entry, [5, 5, 5, 5])
+    db.session.commit()
+    login_as(client, setup.officer, setup.buyer)
+    ranking = client.get(f"/jury/stages/{setup.stage.id}/ranking").get_data(as_text=True)
+    assert f"Likt med {entries[1].code}" in ranking and f"Likt med {entries[0].code}" in ranking
+    assert "Gjennomsnitt" in ranking and ">mean" not in ranking and "mean:" not in ranking
+    report = client.get(f"/jury/stages/{setup.stage.id}/report").get_data(as_text=True)
+    assert "I tvil" in report and "in_doubt" not in report and "no conflict" not in report
+    assert "<caption" in report
