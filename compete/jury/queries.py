@@ -77,8 +77,14 @@ def totals(stage: Stage) -> tuple[dict, dict]:
     them for the entry: a conflicted pair never counts, even if a scorecard exists (R22). Two
     queries whatever the size.
     """
+    juror_totals, tie_break, _entries = _totals(stage)
+    return juror_totals, tie_break
+
+
+def _totals(stage: Stage) -> tuple[dict, dict, list[int]]:
+    """totals() plus the ids of every eligible entry by code, scored or not, from the same query."""
     weights = {c.id: c.weight for c in stage.criteria}
-    rows = db.session.execute(
+    counted = (
         select(Scorecard.seat_id, Scorecard.submission_id, Score.criterion_id, Score.value)
         .join(Score, Score.scorecard_id == Scorecard.id)
         .join(JurySeat, JurySeat.id == Scorecard.seat_id)
@@ -93,7 +99,20 @@ def totals(stage: Stage) -> tuple[dict, dict]:
             Scorecard.submitted_at.is_not(None),
             cleared(),
         )
+        .subquery()
+    )
+    result_rows = db.session.execute(
+        select(Submission.id, counted.c.seat_id, counted.c.criterion_id, counted.c.value)
+        .outerjoin(counted, counted.c.submission_id == Submission.id)
+        .where(
+            Submission.stage_id == stage.id,
+            Submission.status == SubmissionStatus.SUBMITTED,
+            Submission.eligibility == Eligibility.ELIGIBLE,
+        )
+        .order_by(Submission.code)
     ).all()
+    evaluated = list(dict.fromkeys(row[0] for row in result_rows))
+    rows = [(seat_id, entry, criterion_id, value) for entry, seat_id, criterion_id, value in result_rows if seat_id]
     per_card: dict = defaultdict(dict)
     for seat_id, submission_id, criterion_id, value in rows:
         per_card[(seat_id, submission_id)][criterion_id] = value
@@ -104,7 +123,7 @@ def totals(stage: Stage) -> tuple[dict, dict]:
             result[seat_id][submission_id] = statistics.weighted_total(scores, weights)
             for criterion_id, value in scores.items():
                 per_criterion[submission_id][criterion_id].append(value)
-    return dict(result), tie_values(stage, per_criterion)
+    return dict(result), tie_values(stage, per_criterion), evaluated
 
 
 def tie_values(stage: Stage, per_criterion: dict) -> dict:
@@ -129,13 +148,12 @@ def tie_values(stage: Stage, per_criterion: dict) -> dict:
 def ranking(stage: Stage, method: str | None = None) -> list[statistics.Ranked]:
     """Every eligible entry, also one nobody could score (total None, ranked last): nothing drops
     out of the ranking silently."""
-    juror_totals, tie_break = totals(stage)
+    juror_totals, tie_break, evaluated = _totals(stage)
     scale = (
         (min(c.scale_min for c in stage.criteria), max(c.scale_max for c in stage.criteria))
         if stage.criteria
         else (0, 10)
     )
-    evaluated = [e.id for e in entries(stage)]
     aggregated = statistics.aggregate(juror_totals, method or stage.aggregation_method, scale, entries=evaluated)
     return statistics.rank(aggregated, tie_break)
 
