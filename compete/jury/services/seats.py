@@ -6,6 +6,7 @@ from sqlalchemy import select
 from compete.accounts.models import User
 from compete.audit.services import Actor, record
 from compete.competitions.models import CompetitionStaff, Stage
+from compete.competitions.permissions import can_manage_competition
 from compete.competitions.states import StageState
 from compete.core.errors import DomainError
 from compete.core.time import now
@@ -38,6 +39,10 @@ def appoint(stage: Stage, user: User, role: SeatRole, actor: Actor) -> JurySeat:
     """Appoint a natural person to a stage's jury; never the competition's functionary (R21, R23)."""
     if is_functionary(user, stage):
         raise DomainError(_l("The functionary of this competition cannot sit on its jury."), code="functionary")
+    if can_manage_competition(user, stage.competition):
+        raise DomainError(
+            _l("An officer of this competition cannot sit on its jury; officers never score (R28)."), code="officer"
+        )
     if stage.state in (StageState.RANKING_LOCKED, StageState.DEANONYMISED, StageState.DECIDED):
         raise DomainError(_l("The ranking is locked; the jury can no longer change."), code="locked")
     existing = db.session.scalars(
@@ -87,7 +92,9 @@ def appoint_staff(stage: Stage, user: User, role: str, actor: Actor) -> Competit
         seated = db.session.scalar(
             select(JurySeat.id)
             .join(Stage, Stage.id == JurySeat.stage_id)
-            .where(Stage.competition_id == competition.id, JurySeat.user_id == user.id, JurySeat.replaced_at.is_(None))
+            # A replaced juror has seen entries too: never the functionary either (R23).
+            .where(Stage.competition_id == competition.id, JurySeat.user_id == user.id)
+            .limit(1)
         )
         if seated is not None:
             raise DomainError(_l("A juror of this competition cannot be its functionary."), code="juror")

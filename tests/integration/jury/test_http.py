@@ -97,6 +97,8 @@ POSTS = {
     "forward": (302, 403, 403, 403, 403, 302, 403),
     "answer": (302, 302, 403, 403, 403, 403, 403),
     "assignment": (302, 403, 403, 403, 403, 403, 302),
+    # Only a cleared juror scores; officers have no seat and cannot score (R28).
+    "score": (302, 403, 302, 403, 403, 403, 403),
 }
 
 
@@ -110,6 +112,10 @@ def _post(route, setup, entries):
         ),
         "answer": (f"/my/clarifications/{setup.clarification.id}", {"answer": "Førti."}),
         "assignment": (f"/manage/competitions/{slug}/stages/1/jury/assignment", {"mode": "all"}),
+        "score": (
+            f"/jury/stages/{stage.id}/entries/{entries[0].code}",
+            {**{f"score-{c.id}": "7" for c in stage.criteria}, "action": "save"},
+        ),
     }[route]
 
 
@@ -129,6 +135,11 @@ def test_authorization_matrix_for_actions(client, world, route, role):
     assert response.status_code == POSTS[route][ROLES.index(role)]
     if response.status_code == 302 and user is None:
         assert "/login" in response.headers["Location"]
+    if route == "score":
+        from compete.jury import queries
+
+        cards = [queries.scorecard(seat, entries[0]) for seat in seats]
+        assert [card is not None for card in cards] == [role == "juror", False, False]
 
 
 def test_juror_scores_through_the_pages_and_the_ranking_locks(client, world):
@@ -239,7 +250,7 @@ def test_every_view_and_download_of_an_entry_is_on_the_audit_trail_r41(client, w
     assert downloaded.after["sha256"] == (attachment.scrubbed_sha256 if setup.stage.anonymous else attachment.sha256)
 
     login_as(client, setup.officer, setup.buyer)
-    assert client.get(f"/submissions/{entries[0].id}/files/{attachment.id}").status_code in (200, 302)
+    assert client.get(f"/submissions/{entries[0].id}/files/{attachment.id}").status_code == 200
     officer_download = trail()[-1]
     assert (officer_download.action, officer_download.role) == ("submission.file_downloaded", "officer")
     assert officer_download.organisation_id == setup.buyer.id

@@ -4,7 +4,6 @@ import pytest
 from sqlalchemy import select
 
 from compete.audit.models import AuditEntry
-from compete.competitions.models import CompetitionStaff
 from compete.competitions.states import StageState
 from compete.core.errors import DomainError
 from compete.extensions import db
@@ -133,8 +132,9 @@ def test_all_approvals_lock_the_ranking_then_deanonymise_once_r27_r30(jury):
     assert services.approve_report(seats[1]) is False
     assert services.approve_report(seats[2]) is True
     assert setup.stage.state == StageState.RANKING_LOCKED
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as excinfo:
         score(seats[0], entries[1], [1, 1, 1, 1])
+    assert excinfo.value.code == "state"
     services.deanonymise(setup.stage, officer)
     assert setup.stage.state == StageState.DEANONYMISED
     with pytest.raises(DomainError):
@@ -164,11 +164,20 @@ def test_replacing_a_juror_needs_a_reason_and_a_fresh_declaration_r29(jury):
     assert [s.id for s in queries.active_seats(setup.stage)] == [seats[0].id, seats[2].id, new_seat.id]
 
 
-def test_officers_have_no_way_to_score_r28(jury):
-    setup, _officer, _entries, _seats = jury
-    # An officer has no seat; the only scoring service takes a seat and checks it.
-    assert db.session.scalars(select(CompetitionStaff)).all()[0].role == "functionary"
+def test_an_officer_of_the_competition_cannot_be_seated_r28(jury):
+    setup, officer, _entries, _seats = jury
+    with pytest.raises(DomainError) as excinfo:
+        services.appoint(setup.stage, setup.officer, SeatRole.MEMBER, officer)
+    assert excinfo.value.code == "officer"
     assert all(seat.user_id != setup.officer.id for seat in queries.active_seats(setup.stage))
+
+
+def test_a_replaced_juror_cannot_become_the_functionary_r23(jury):
+    setup, officer, _entries, seats = jury
+    services.replace(seats[1], make_user(name="Ny"), "Sykdom", officer)
+    with pytest.raises(DomainError) as excinfo:
+        services.appoint_staff(setup.stage, seats[1].user, "functionary", officer)
+    assert excinfo.value.code == "juror"
 
 
 def test_ranking_uses_a_constant_number_of_queries(app, count_queries):
