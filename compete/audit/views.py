@@ -126,7 +126,7 @@ def protocol_pdf(slug: str):
         generated_at=parse_iso(built["generated_at"]),
         footer_css=_footer_css(),
     )
-    return _export(competition, "pdf", HTML(string=html).write_pdf(), "application/pdf")
+    return _export(competition, "pdf", HTML(string=html).write_pdf(pdf_variant="pdf/ua-1"), "application/pdf")
 
 
 # --- statistics ----------------------------------------------------------------------------------

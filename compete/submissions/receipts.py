@@ -13,4 +13,4 @@ def receipt_pdf(submission, version) -> bytes:
     html = render_template(
         "submissions/receipt_pdf.html", submission=submission, version=version, receipt=receipt_for(version)
     )
-    return HTML(string=html).write_pdf()
+    return HTML(string=html).write_pdf(pdf_variant="pdf/ua-1")  # tagged for screen readers (R46)

@@ -25,3 +25,36 @@ def test_ties_show_codes_and_labels_are_translated(client, app):
     report = client.get(f"/jury/stages/{setup.stage.id}/report").get_data(as_text=True)
     assert "I tvil" in report and "in_doubt" not in report and "no conflict" not in report
     assert "<caption" in report
+
+
+def _duplicate_ids(page: str) -> list[str]:
+    import re
+    from collections import Counter
+
+    return [i for i, n in Counter(re.findall(r'\sid="([^"]+)"', page)).items() if n > 1]
+
+
+def test_pages_with_many_forms_have_unique_ids(client, app):
+    setup, _officer, entries, seats = make_jury_stage(entries=2, jurors=2)
+    declare_all_clear(seats[0], entries)
+    declare_all_clear(
+        seats[1], entries, {e.id: (Answer.IN_DOUBT, "Tidligere kollega") for e in entries}
+    )  # two doubts: two ruling forms
+    from compete.jury import services
+
+    for entry in entries:
+        score(seats[0], entry, [5, 5, 5, 5])
+    services.ask(seats[0], entries[0], "Hvor mange?")
+    services.ask(seats[0], entries[1], "Hva koster det?")
+    db.session.commit()
+    login_as(client, setup.officer, setup.buyer)
+    slug = setup.competition.slug
+    manage = client.get(f"/manage/competitions/{slug}/stages/1/jury").get_data(as_text=True)
+    assert manage.count('name="decision"') == 2
+    assert _duplicate_ids(manage) == []
+    desk = client.get(f"/manage/competitions/{slug}/stages/1/clarifications").get_data(as_text=True)
+    assert _duplicate_ids(desk) == []
+    login_as(client, seats[0].user)  # the chair: a remark form per entry
+    report = client.get(f"/jury/stages/{setup.stage.id}/report").get_data(as_text=True)
+    assert report.count('name="text"') == 2
+    assert _duplicate_ids(report) == []
