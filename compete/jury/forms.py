@@ -34,6 +34,18 @@ class AppointForm(FlaskForm):
     )
 
 
+class ReplaceForm(FlaskForm):
+    """Replace a juror (R29); the seat choices are the stage's active seats, set by the view."""
+
+    seat = SelectField(_l("Juror to replace"), coerce=int, validators=[DataRequired()])
+    new_email = StringField(
+        _l("E-mail of the new juror (the person must have an account)"), validators=[DataRequired()]
+    )
+    replacement_reason = TextAreaField(
+        _l("Reason for the replacement"), validators=[DataRequired(message=_l("Give a reason."))]
+    )
+
+
 class RuleForm(FlaskForm):
     decision = SelectField(
         _l("Ruling"),

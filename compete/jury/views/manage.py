@@ -13,8 +13,8 @@ from compete.competitions.models import CompetitionStaff
 from compete.core.errors import DomainError
 from compete.extensions import db
 from compete.jury import queries, services
-from compete.jury.forms import AppointForm, AssignmentForm, EmptyForm, RuleForm
-from compete.jury.models import Answer, AssignmentMode, EntryDeclaration, SeatRole
+from compete.jury.forms import AppointForm, AssignmentForm, EmptyForm, ReplaceForm, RuleForm
+from compete.jury.models import Answer, AssignmentMode, EntryDeclaration, JurySeat, SeatRole
 from compete.jury.services.assignment import BEFORE_SCORING
 from compete.jury.views import MANAGE, _officer, _officer_stage, _refused, bp
 
@@ -72,8 +72,41 @@ def manage(slug: str, position: int):
         rule_form=RuleForm(),
         assignment_form=assignment_form,
         can_assign=stage.state in BEFORE_SCORING,
+        replace_form=_replace_form(seats, formdata=None),
         empty=EmptyForm(),
     )
+
+
+def _replace_form(seats, **kwargs) -> ReplaceForm:
+    form = ReplaceForm(**kwargs)
+    form.seat.choices = [(s.id, s.user.name) for s in seats]
+    return form
+
+
+@bp.post(f"{MANAGE}/jury/replace")
+@login_required
+def replace(slug: str, position: int):
+    """Replace a juror with a logged reason (R29); the new juror files a fresh declaration (R22)."""
+    stage = _officer_stage(slug, position)
+    form = _replace_form(queries.active_seats(stage))
+    if not form.validate_on_submit():
+        flash(_("Choose the juror, give the new juror's e-mail and the reason for the replacement."), "error")
+        return redirect(url_for("jury.manage", slug=slug, position=position))
+    seat = db.session.get(JurySeat, form.seat.data)
+    user = user_by_email(form.new_email.data)
+    if seat is None or seat.stage_id != stage.id:
+        abort(404)
+    if user is None:
+        flash(_("No account has that e-mail address. Ask the juror to register first."), "error")
+        return redirect(url_for("jury.manage", slug=slug, position=position))
+    try:
+        services.replace(seat, user, form.replacement_reason.data, _officer(stage))
+    except DomainError as exc:
+        _refused(exc)
+    else:
+        db.session.commit()
+        flash(_("The juror was replaced."), "success")
+    return redirect(url_for("jury.manage", slug=slug, position=position))
 
 
 @bp.post(f"{MANAGE}/jury/assignment")

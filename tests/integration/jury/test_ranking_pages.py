@@ -58,3 +58,31 @@ def test_pages_with_many_forms_have_unique_ids(client, app):
     report = client.get(f"/jury/stages/{setup.stage.id}/report").get_data(as_text=True)
     assert report.count('name="text"') == 2
     assert _duplicate_ids(report) == []
+
+
+def test_the_officer_replaces_a_juror_with_a_reason_r29(client, app):
+    from sqlalchemy import select
+
+    from compete.audit.models import AuditEntry
+    from compete.jury import queries
+    from tests.factories import make_user
+
+    setup, _officer, _entries, seats = make_jury_stage(entries=2, jurors=2)
+    newcomer = make_user(name="Ny jurymedlem")
+    db.session.commit()
+    slug = setup.competition.slug
+    url = f"/manage/competitions/{slug}/stages/1/jury/replace"
+    data = {"seat": seats[1].id, "new_email": newcomer.email, "replacement_reason": ""}
+    login_as(client, seats[0].user)
+    assert client.post(url, data={**data, "replacement_reason": "Sykdom"}).status_code == 403
+    login_as(client, setup.officer, setup.buyer)
+    page = client.get(f"/manage/competitions/{slug}/stages/1/jury").get_data(as_text=True)
+    assert 'id="replacement_reason"' in page
+    client.post(url, data=data)  # no reason: refused
+    assert seats[1].replaced_at is None
+    assert client.post(url, data={**data, "replacement_reason": "Sykdom"}).status_code == 302
+    db.session.expire_all()
+    assert seats[1].replacement_reason == "Sykdom"
+    assert [s.user_id for s in queries.active_seats(setup.stage)] == [seats[0].user_id, newcomer.id]
+    entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "jury.replaced")).one()
+    assert entry.after == {"user": newcomer.email, "reason": "Sykdom"}
