@@ -13,7 +13,7 @@ from compete.awards.states import AwardState
 from compete.core.time import frozen_at
 from compete.extensions import db
 from compete.notifications.services import send_pending
-from tests.factories_awards import make_ranked_stage
+from tests.factories_awards import make_ranked_stage, submit_deliverable
 from tests.factories_competitions import login_as
 
 
@@ -105,7 +105,14 @@ def test_from_decision_to_paid_award_through_the_pages(client, app, smtp):
         client.post(
             f"/manage/competitions/{slug}/complaints/{complaint_id}/response", data={"response": "Planen ble vurdert."}
         )
-        for action in ("sign", "deliver", "accept"):
+        client.post(f"/manage/competitions/{slug}/awards/{award.id}/sign")
+        refused = client.post(f"/manage/competitions/{slug}/awards/{award.id}/deliver", follow_redirects=True)
+        assert "har ikke levert et bidrag i neste fase" in _text(refused)  # no deliverable yet (R37)
+        db.session.refresh(award)
+        assert award.state == AwardState.AGREEMENT_SIGNED
+        submit_deliverable(world, award)
+        db.session.commit()
+        for action in ("deliver", "accept"):
             client.post(f"/manage/competitions/{slug}/awards/{award.id}/{action}")
         client.post(f"/manage/competitions/{slug}/awards/{award.id}/approve", data={"invoice_reference": "F-2026-11"})
         client.post(f"/manage/competitions/{slug}/awards/{award.id}/pay")
