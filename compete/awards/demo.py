@@ -1,6 +1,7 @@
 """Demo data for awards: in the closed competition, once its first stage's jury ranking is locked
 (the jury's demo data), a decision with notices sent, a complaint answered after the standstill,
-and three awards (two agreements signed, one pending; stage 2 has not opened, so nothing is delivered yet). Without a locked ranking it does nothing. In the finished
+and three awards (two agreements signed, one pending; stage 2 has not opened, so nothing is
+delivered yet). Without a locked ranking it does nothing. In the finished
 competition «Unge på vei til jobb – 2025» (two years back, the clock frozen at each step) it carries the
 jury's locked stage 1 to the end: decision, notices sent, a complaint answered, three stage awards paid, stage 2
 run by the three and scored, the winner decided, notified and paid. Idempotent."""

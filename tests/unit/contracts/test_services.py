@@ -1,6 +1,6 @@
 """Contract services: the gate (R32, R33), R5, R40, R49, R50, the amount formula and the ceiling."""
 
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from flask_babel import force_locale
@@ -8,11 +8,12 @@ from sqlalchemy import select
 
 from compete.audit.models import AuditEntry
 from compete.audit.services import Actor
+from compete.awards.models import Complaint
 from compete.contracts import queries, services
 from compete.contracts.models import Claim
 from compete.contracts.states import ClaimState, MilestoneState
 from compete.core.errors import DomainError
-from compete.core.time import frozen_at, now
+from compete.core.time import frozen_at, now, oslo_to_utc
 from compete.extensions import db
 from tests.factories_contracts import add_outcome, make_contract, make_winner_setup, today
 
@@ -116,6 +117,37 @@ def test_signing_needs_the_gate_a_date_after_the_standstill_and_locks_outcomes(a
     # R49: outcome milestones are defined before the contract; nothing changes after signing.
     _refused(add_outcome, cs, contract, code="signed")
     _refused(services.add_milestone, contract, cs.actor, "Mer", 1_000, today(), code="signed")
+
+
+def test_signing_day_must_follow_the_last_standstill_day(app):
+    """The standstill ends 23:59:59 Oslo time on its last day: that day is still inside it (R32)."""
+    with frozen_at(datetime(2026, 6, 10, 10, 0, tzinfo=UTC)):  # 12:00 in Oslo
+        cs = make_winner_setup()
+        contract, _ = make_contract(cs, sign=False)
+        cs.decision.standstill_ends_at = oslo_to_utc(datetime(2026, 6, 9, 23, 59, 59))
+        db.session.flush()
+        _refused(services.sign_contract, contract, cs.actor, date(2026, 6, 9), code="date")
+        assert not contract.is_signed
+        services.sign_contract(contract, cs.actor, date(2026, 6, 10))
+    assert contract.signed_on == date(2026, 6, 10)
+
+
+def test_signing_day_is_not_before_the_last_complaint_was_answered(app):
+    """A complaint answered after the standstill: the contract cannot be dated before the answer (R33)."""
+    with frozen_at(datetime(2026, 6, 20, 10, 0, tzinfo=UTC)):
+        cs = make_winner_setup(complaint=True)
+        cs.decision.standstill_ends_at = oslo_to_utc(datetime(2026, 6, 9, 23, 59, 59))
+        complaint = db.session.scalars(select(Complaint).where(Complaint.decision_id == cs.decision.id)).one()
+        complaint.response = "Vurderingen står."
+        complaint.responded_at = oslo_to_utc(datetime(2026, 6, 15, 9, 0))
+        db.session.flush()
+        contract, _ = make_contract(cs, sign=False)
+        for early in (date(2026, 6, 10), date(2026, 6, 14)):
+            refused = _refused(services.sign_contract, contract, cs.actor, early, code="date")
+            assert "klagen ble besvart (15. juni 2026)" in str(refused.message)
+        assert not contract.is_signed
+        services.sign_contract(contract, cs.actor, date(2026, 6, 15))
+    assert contract.signed_on == date(2026, 6, 15)
 
 
 def test_outcome_needs_an_appointed_independent_verifier(app):
