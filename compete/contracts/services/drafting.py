@@ -12,6 +12,7 @@ from compete.audit.services import Actor, record
 from compete.awards.gate import agreement_blocked, decision_of
 from compete.awards.models import Complaint
 from compete.competitions.models import Competition
+from compete.competitions.permissions import can_manage_competition
 from compete.competitions.services import transition_competition
 from compete.competitions.states import CompetitionState
 from compete.contracts import queries
@@ -147,6 +148,11 @@ def add_outcome(
         raise DomainError(_l("Name a verifier appointed for this competition (on the jury page)."), code="verifier")
     if any(m.organisation_id == contract.organisation_id for m in verifier.memberships):
         raise DomainError(_l("The verifier must be independent of the contractor."), code="verifier")
+    if can_manage_competition(verifier, competition):
+        raise DomainError(
+            _l("An officer of this competition cannot be its verifier: the verifier is the independent party."),
+            code="verifier",
+        )
     outcome = OutcomeMilestone(
         contract=contract,
         position=max((o.position for o in contract.outcomes), default=0) + 1,

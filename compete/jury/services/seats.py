@@ -6,6 +6,7 @@ from sqlalchemy import select
 from compete.accounts.models import User
 from compete.audit.services import Actor, record
 from compete.competitions.models import CompetitionStaff, Stage
+from compete.competitions.permissions import can_manage_competition
 from compete.competitions.states import StageState
 from compete.core.errors import DomainError
 from compete.core.time import now
@@ -83,6 +84,11 @@ def appoint_staff(stage: Stage, user: User, role: str, actor: Actor) -> Competit
     competition = stage.competition
     if role not in ("functionary", "verifier"):
         raise DomainError(_l("Unknown role."), code="role")
+    if role == "verifier" and can_manage_competition(user, competition):
+        raise DomainError(
+            _l("An officer of this competition cannot be its verifier: the verifier is the independent party."),
+            code="officer",
+        )
     if role == "functionary":
         seated = db.session.scalar(
             select(JurySeat.id)

@@ -6,9 +6,11 @@ import pytest
 from flask_babel import force_locale
 from sqlalchemy import select
 
+from compete.accounts.models import MemberRole, Membership
 from compete.audit.models import AuditEntry
 from compete.audit.services import Actor
 from compete.awards.models import Complaint
+from compete.competitions.models import CompetitionStaff
 from compete.contracts import queries, services
 from compete.contracts.models import Claim
 from compete.contracts.states import ClaimState, MilestoneState
@@ -155,6 +157,33 @@ def test_outcome_needs_an_appointed_independent_verifier(app):
     contract, _ = make_contract(cs, sign=False)
     cs.verifier = cs.functionary
     _refused(add_outcome, cs, contract, code="verifier")
+
+
+def test_an_officer_of_the_competition_cannot_be_the_verifier(app):
+    """R49: the verifier is the independent party, never one of the buyer's officers."""
+    cs = make_winner_setup()
+    contract, _ = make_contract(cs, sign=False)
+    db.session.add(CompetitionStaff(competition=cs.competition, user=cs.officer, role="verifier"))
+    db.session.flush()
+    cs.verifier = cs.officer
+    refused = _refused(add_outcome, cs, contract, code="verifier")
+    assert "uavhengig" in str(refused.message)
+    assert contract.outcomes == []
+
+
+def test_the_verifier_of_a_claim_cannot_approve_its_payment(app):
+    """R49: someone who verified a claim and later became an officer may not approve it too."""
+    cs = make_winner_setup()
+    _contract, outcome = make_contract(cs, milestones=(), outcome={})
+    claim = _verified_claim(cs, outcome, 10, 10)
+    db.session.add(Membership(user=cs.verifier, organisation=cs.buyer, role=MemberRole.MEMBER, is_officer=True))
+    db.session.flush()
+    db.session.refresh(cs.verifier)
+    as_officer = Actor(cs.verifier, cs.buyer, "officer")
+    _refused(services.transition_claim, claim, ClaimState.APPROVED, as_officer, "officer", code="independent")
+    assert claim.state == ClaimState.VERIFIED and claim.amount is None
+    services.transition_claim(claim, ClaimState.APPROVED, cs.actor, "officer")
+    assert claim.state == ClaimState.APPROVED
 
 
 # --- the ceiling ------------------------------------------------------------------------------
