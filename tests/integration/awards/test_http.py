@@ -13,7 +13,7 @@ from compete.awards.states import AwardState
 from compete.core.time import frozen_at
 from compete.extensions import db
 from compete.notifications.services import send_pending
-from tests.factories_awards import make_ranked_stage, submit_deliverable
+from tests.factories_awards import decide_and_notify, make_ranked_stage, submit_deliverable
 from tests.factories_competitions import login_as
 
 
@@ -129,8 +129,6 @@ def test_from_decision_to_paid_award_through_the_pages(client, app, smtp):
 
 
 def test_complaint_after_the_standstill_is_refused_with_a_clear_message(client, app):
-    from tests.factories_awards import decide_and_notify
-
     world = make_ranked_stage(entries=4)
     decision = decide_and_notify(world)
     db.session.commit()
@@ -143,3 +141,27 @@ def test_complaint_after_the_standstill_is_refused_with_a_clear_message(client, 
     assert refused.status_code == 422
     assert "Karensperioden sluttet" in _text(refused)
     assert decision.complaints == []
+
+
+def test_complaint_register_csv_neutralises_spreadsheet_formulas(client, app):
+    from compete.awards import services
+
+    world = make_ranked_stage(entries=4)
+    decision = decide_and_notify(world)
+    loser = world.entries[3]
+    texts = [
+        '=HYPERLINK("http://evil.test","klikk")',
+        "+47 1234",
+        "-2+3",
+        "@SUM(A1)",
+        "=cmd|' /C calc'!A0",
+        "Vanlig tekst",
+    ]
+    for text in texts:
+        services.register_complaint(decision, loser.created_by, loser.organisation, text)
+    db.session.commit()
+    login_as(client, world.setup.officer, world.setup.buyer)
+    register = client.get(f"/manage/competitions/{world.competition.slug}/complaints.csv")
+    rows = list(csv.reader(io.StringIO(register.get_data(as_text=True))))
+    assert [row[6] for row in rows[1:]] == ["'" + t for t in texts[:-1]] + ["Vanlig tekst"]
+    assert all(not row[6].startswith(("=", "+", "-", "@", "\t")) for row in rows[1:])
