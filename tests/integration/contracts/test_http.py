@@ -138,7 +138,8 @@ def test_full_contract_with_an_outcome_verified_and_paid(client, cs, smtp):
     assert rows[4]["verified_count"] == 8 and rows[4]["verifier"] == cs.verifier.name
     assert rows[5] == {
         "record": "payment",
-        "for": "outcome 1, claim 1",
+        "outcome_milestone": 1,
+        "claim": 1,
         "amount": 200_000,
         "invoice_reference": "F-2027-17",
         "recipient_orgnr": cs.winner_org.orgnr,
