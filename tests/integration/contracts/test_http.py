@@ -209,3 +209,20 @@ def test_a_co_owner_officer_acts_for_the_organisation_chosen_in_the_session(clie
     )
     entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "contract.created")).one()
     assert (entry.actor_id, entry.organisation_id) == (setup.officer.id, partner.id)
+
+
+def test_amounts_above_two_billion_are_refused_with_a_clear_message(client, cs):
+    """The integer columns end at 2 147 483 647: larger amounts were a 500 on PostgreSQL."""
+    login_as(client, cs.officer, cs.buyer)
+    page = client.post(_base(cs), data={"ceiling": "3 000 000 000"}, follow_redirects=True)
+    assert page.status_code == 400  # the form is shown again with the error
+    assert "2 000 000 000 kr" in page.get_data(as_text=True)
+    assert db.session.scalars(select(Contract)).first() is None
+    assert client.post(_base(cs), data={"ceiling": "2 000 000 000"}).status_code == 302
+    contract = db.session.scalars(select(Contract)).one()
+    assert contract.ceiling == 2_000_000_000
+    huge = {"description": "Alt", "amount": "99 999 999 999", "due_on": "2027-09-01"}
+    page = client.post(f"{_base(cs)}/milestones", data=huge, follow_redirects=True)
+    assert page.status_code < 500 and "2 000 000 000 kr" in page.get_data(as_text=True)
+    db.session.refresh(contract)
+    assert contract.milestones == []

@@ -197,6 +197,12 @@ def test_amount_formula():
     assert services.outcome_amount(5, 20_000, 0, 150_000) == 0
 
 
+def test_amounts_are_capped_at_two_billion(app):
+    cs = make_winner_setup()
+    _refused(services.create_contract, cs.competition, cs.actor, 2_000_000_001, code="amount")
+    assert services.create_contract(cs.competition, cs.actor, 2_000_000_000).ceiling == 2_000_000_000
+
+
 def test_milestones_cannot_pass_the_ceiling_one_by_one_or_together(app):
     cs = make_winner_setup()
     contract = services.create_contract(cs.competition, cs.actor, 300_000)
