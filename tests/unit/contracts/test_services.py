@@ -1,5 +1,6 @@
 """Contract services: the gate (R32, R33), R5, R40, R49, R50, the amount formula and the ceiling."""
 
+import hashlib
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -102,7 +103,8 @@ def test_no_winner_no_contract_and_only_one_contract(app):
     cs.decision.is_final = False
     db.session.flush()
     with force_locale("en"):
-        assert "No final decision" in _refused(services.create_contract, cs.competition, cs.actor, 1).message
+        refused = _refused(services.create_contract, cs.competition, cs.actor, 1, code="blocked")
+        assert "No final decision" in refused.message
     cs.decision.is_final = True
     db.session.flush()
     services.create_contract(cs.competition, cs.actor, 900_000)
@@ -263,8 +265,10 @@ def test_totals_never_exceed_the_ceiling_through_any_path(app):
     totals = queries.totals(contract)
     assert (claim.amount, totals.committed, totals.paid) == (100_000, 400_000, 400_000)
     # A direct attempt to raise an approved amount is caught by the ceiling check on the next write.
-    _refused(services.transition_claim, _verified_claim(cs, outcome, 1, 1), ClaimState.APPROVED, cs.actor, "officer")
-    assert queries.totals(contract).committed <= contract.ceiling
+    late = _verified_claim(cs, outcome, 1, 1)
+    _refused(services.transition_claim, late, ClaimState.APPROVED, cs.actor, "officer", code="ceiling")
+    assert late.state == ClaimState.VERIFIED and late.amount is None
+    assert queries.totals(contract).committed == contract.ceiling
 
 
 def test_payment_records_r37_fields_and_refuses_another_recipient(app):
@@ -336,7 +340,6 @@ def test_only_the_named_verifier_verifies(app):
 def test_claims_refuse_personal_data_before_the_window_ends_and_while_one_is_open(app):
     cs = make_winner_setup()
     contract, outcome = make_contract(cs, outcome={})
-    late_outcome = None
     error = _refused(
         services.submit_claim, outcome, cs.winner, cs.winner_org, 3, "Gjelder 15076500565", code="personal_data"
     )
@@ -356,7 +359,11 @@ def test_claims_refuse_personal_data_before_the_window_ends_and_while_one_is_ope
     _refused(services.submit_claim, outcome, cs.other_participant, cs.other_org, 3, "3", code="forbidden")
     services.submit_claim(outcome, cs.winner, cs.winner_org, 3, "3 i arbeid", filename="sum.csv", data=b"a;b\n1;3\n")
     _refused(services.submit_claim, outcome, cs.winner, cs.winner_org, 3, "igjen", code="open_claim")
-    assert late_outcome is None and contract.is_signed
+    # Only the clean claim was stored: the refused ones left no row and no evidence behind.
+    stored = db.session.scalars(select(Claim).where(Claim.outcome_id == outcome.id)).all()
+    assert [(c.number, c.statement, c.evidence_filename) for c in stored] == [(1, "3 i arbeid", "sum.csv")]
+    assert stored[0].evidence_sha256 == hashlib.sha256(b"a;b\n1;3\n").hexdigest()
+    assert contract.is_signed
 
 
 def test_claims_wait_for_the_end_of_the_window(app):
