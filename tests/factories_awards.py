@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from compete.audit.services import Actor
 from compete.awards import services
+from compete.awards.services.decisions import next_stage
 from compete.competitions.models import Stage
 from compete.competitions.states import StageState
 from compete.core.time import frozen_at
@@ -105,3 +106,16 @@ def run_final_stage(world: World, decision) -> tuple[Stage, list[Submission]]:
     db.session.flush()
     lock_ranking(stage2, entries, world.officer)
     return stage2, entries
+
+
+def submit_deliverable(world: World, award, *, days: int = 1) -> Submission:
+    """The award's participant submits its entry in the next stage `days` after it opens: the
+    deliverable a stage award pays for (R37)."""
+    stage2 = next_stage(award.stage)
+    first = next(e for e in world.entries if e.organisation_id == award.organisation_id)
+    with frozen_at(stage2.opens_at + timedelta(days=days)):
+        submission = submission_services.start_submission(stage2, first.created_by, first.organisation, "")
+        submission_services.save_draft(submission, first.created_by, GOOD_CONTENT)
+        submission_services.submit(submission, first.created_by, f"deliverable-{submission.id}")
+    db.session.flush()
+    return submission

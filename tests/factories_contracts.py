@@ -56,10 +56,13 @@ def make_decision(stage: Stage, officer: User, organisations, *, final: bool, st
     return decision
 
 
-def make_winner_setup(*, standstill_left=timedelta(days=-1), follow_on: bool = True, complaint: bool = False):
-    """A two-stage competition: stage 1 selected the winner and the other participant, stage 2's
-    final decision selected the winner. A verifier and a functionary are appointed."""
-    s = make_setup()
+def make_winner_setup(
+    *, standstill_left=timedelta(days=-1), follow_on: bool = True, complaint: bool = False, stages: int = 2
+):
+    """A two-stage competition (`stages=3`: plus a final solution-development stage): stage 1 selected
+    the winner and the other participant, stage 2's final decision selected the winner. A verifier and
+    a functionary are appointed."""
+    s = make_setup(stages=stages)
     s.competition.follow_on_contract = follow_on
     if not follow_on:
         from compete.competitions.models import CallVersion

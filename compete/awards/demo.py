@@ -1,6 +1,7 @@
 """Demo data for awards: in the closed competition, once its first stage's jury ranking is locked
 (the jury's demo data), a decision with notices sent, a complaint answered after the standstill,
-and three awards in different states. Without a locked ranking it does nothing. In the finished
+and three awards (two agreements signed, one pending; stage 2 has not opened, so nothing is
+delivered yet). Without a locked ranking it does nothing. In the finished
 competition «Unge på vei til jobb – 2025» (two years back, the clock frozen at each step) it carries the
 jury's locked stage 1 to the end: decision, notices sent, a complaint answered, three stage awards paid, stage 2
 run by the three and scored, the winner decided, notified and paid. Idempotent."""
@@ -45,7 +46,7 @@ def load(accounts: list[tuple[str, str]]) -> None:
 
 def show_decision(competition: Competition, officer: Actor) -> bool:
     """Decide stage 1 from its locked ranking 20 days ago, notify, take and answer a complaint,
-    and move the awards on: one paid, one with its deliverable received, one just awarded.
+    and sign two of the awards' agreements (the deliverables come in stage 2, which has not opened).
     Returns False when there is nothing to show (no locked ranking) or it was done before."""
     from compete.jury import services as jury_services
 
@@ -89,17 +90,8 @@ def show_decision(competition: Competition, officer: Actor) -> bool:
     awards = db.session.scalars(
         select(StageAward).where(StageAward.decision_id == decision.id).order_by(StageAward.id)
     ).all()
-    plans = [
-        [
-            AwardState.AGREEMENT_SIGNED,
-            AwardState.DELIVERED,
-            AwardState.ACCEPTED,
-            AwardState.PAYMENT_APPROVED,
-            AwardState.PAID,
-        ],
-        [AwardState.AGREEMENT_SIGNED, AwardState.DELIVERED],
-        [],
-    ]
+    # Stage 2 has not opened yet, so no deliverable exists: two agreements are signed, one is pending (R37).
+    plans = [[AwardState.AGREEMENT_SIGNED], [AwardState.AGREEMENT_SIGNED], []]
     with frozen_at(decision.standstill_ends_at + timedelta(days=1)):
         for award, plan in zip(awards, plans, strict=False):
             for target in plan:

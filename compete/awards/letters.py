@@ -16,4 +16,5 @@ def letter_pdf(notice) -> bytes:
         html = render_template(
             "awards/letter_pdf.html", notice=notice, letter=hydrate(notice.letter), lang=notice.language
         )
-    return HTML(string=html).write_pdf()
+    # PDF/UA-1: tagged structure, document title and language for screen readers (R46).
+    return HTML(string=html).write_pdf(pdf_variant="pdf/ua-1")

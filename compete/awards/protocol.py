@@ -38,6 +38,7 @@ labels(
         "agreement_signed_at": _l("Agreement signed"),
         "delivered_at": _l("Delivered"),
         "delivered_on_time": _l("On time"),
+        "receipt_recorded_by_officer": _l("Receipt recorded by the officer"),
         "accepted_at": _l("Accepted"),
         "rejection_reason": _l("Reason for rejecting the deliverable"),
         "payment_approved_at": _l("Payment approved"),

@@ -11,9 +11,11 @@ from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaF
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional
 
+from compete.contracts.services.common import MAX_AMOUNT
+
 
 class AmountField(StringField):
-    """Whole kroner, accepting "50 000", "50 000 kr" and "50000" (R48)."""
+    """Whole kroner, accepting "50 000", "50 000 kr" and "50000" (R48), at most 2 000 000 000 kr."""
 
     def process_formdata(self, valuelist):
         self.data = None
@@ -21,6 +23,8 @@ class AmountField(StringField):
             text = re.sub(r"[\s\u00a0]|kr\.?$|^NOK", "", valuelist[0].strip(), flags=re.IGNORECASE)
             if not text.isdigit():
                 raise ValueError(_l("Write a whole number of kroner, for example 50 000."))
+            if int(text) > MAX_AMOUNT:
+                raise ValueError(_l("Write an amount of at most 2 000 000 000 kr."))
             self.data = int(text)
 
     def _value(self):
@@ -70,7 +74,8 @@ class PaymentForm(FlaskForm):
 
 class ClaimForm(FlaskForm):
     claimed_count = IntegerField(
-        _l("Number of outcomes counted over the observation window"), validators=[InputRequired(), NumberRange(min=0)]
+        _l("Number of outcomes counted over the observation window"),
+        validators=[InputRequired(), NumberRange(min=0, max=MAX_AMOUNT)],
     )
     statement = TextAreaField(
         _l("Statement"),
@@ -88,7 +93,9 @@ class VerifyForm(FlaskForm):
         _l("Decision"),
         choices=[SelectChoice("verify", _l("Verify")), SelectChoice("reject", _l("Reject"))],
     )
-    verified_count = IntegerField(_l("Verified number of outcomes"), validators=[Optional(), NumberRange(min=0)])
+    verified_count = IntegerField(
+        _l("Verified number of outcomes"), validators=[Optional(), NumberRange(min=0, max=MAX_AMOUNT)]
+    )
     note = TextAreaField(_l("Note (required when rejecting)"), validators=[Optional()])
 
 

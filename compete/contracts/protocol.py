@@ -26,7 +26,8 @@ labels(
         "due_on": _l("Due date"),
         "delivered_at": _l("Delivered"),
         "accepted_at": _l("Accepted"),
-        "for": _l("For"),
+        "milestone": _l("Milestone"),
+        "outcome_milestone": _l("Outcome milestone"),
         "invoice_reference": _l("Invoice reference"),
         "recipient_orgnr": _l("Recipient's organisation number"),
         "paid_on": _l("Payment date"),
@@ -44,6 +45,7 @@ labels(
         "claim": _l("Claim"),
         "submitted_at": _l("Submitted"),
         "claimed_count": _l("Claimed"),
+        "evidence_sha256": _l("Evidence (SHA-256)"),
         "verified_count": _l("Verified"),
         "verified_at": _l("Verified at"),
         "rejected": _l("Rejected"),
@@ -116,7 +118,7 @@ def contracts(competition) -> list[dict]:
             rows.append(
                 {
                     "record": "payment",
-                    "for": f"milestone {m.position}",
+                    "milestone": m.position,
                     "amount": m.amount,
                     "invoice_reference": m.invoice_reference,
                     "recipient_orgnr": m.recipient_orgnr,
@@ -146,7 +148,7 @@ def contracts(competition) -> list[dict]:
             rows.append(
                 {
                     "record": "claim",
-                    "outcome": o.position,
+                    "outcome_milestone": o.position,
                     "number": c.number,
                     "submitted_at": iso(c.submitted_at),
                     "claimed_count": c.claimed_count,
@@ -158,7 +160,7 @@ def contracts(competition) -> list[dict]:
                 rows.append(
                     {
                         "record": "verification",
-                        "outcome": o.position,
+                        "outcome_milestone": o.position,
                         "claim": c.number,
                         "verifier": c.verified_by.name if c.verified_by else None,
                         "verified_at": iso(c.verified_at),
@@ -171,7 +173,8 @@ def contracts(competition) -> list[dict]:
                 rows.append(
                     {
                         "record": "payment",
-                        "for": f"outcome {o.position}, claim {c.number}",
+                        "outcome_milestone": o.position,
+                        "claim": c.number,
                         "amount": c.amount,
                         "invoice_reference": c.invoice_reference,
                         "recipient_orgnr": c.recipient_orgnr,

@@ -53,9 +53,9 @@ def _awards(app, stage_position: int) -> list[tuple[int, str]]:
         return [(a.id, a.organisation.name) for a in rows if a.stage.position == stage_position]
 
 
-def _move_award_to_paid(page, base: str, slug: str, award_id: int, invoice: str) -> None:
+def _move_award_to_paid(page, base: str, slug: str, award_id: int, invoice: str, *, signed: bool = False) -> None:
     """Agreement → deliverable → accepted → payment approved → paid, through the awards page."""
-    for action in ("sign", "deliver", "accept"):
+    for action in ("deliver", "accept") if signed else ("sign", "deliver", "accept"):
         page.locator(f"form[action$='/awards/{award_id}/{action}'] button").click()
         assert "Tildelingen ble oppdatert." in _flash(page), _flash(page)
     approve = page.locator(f"form[action$='/awards/{award_id}/approve']")
@@ -123,19 +123,16 @@ def test_unge_pa_vei_til_jobb_end_to_end(live_server, page, clock, smtp_server):
     assert page.locator(f"form[action$='/awards/{first_award}/sign']").count() == 1  # still to sign
     clock.set(T0 + timedelta(days=31))
 
-    # 5. The three 50 000 kr awards: agreement, deliverable, acceptance, payment approved, paid.
+    # 5. The three 50 000 kr awards: the agreements are signed; with no entry in stage 2 yet there is
+    # no deliverable to receive (R37).
     page.goto(f"{manage}/awards")
     assert "Karensperioden" not in _flash(page)
-    for number, (award_id, _name) in enumerate(stage1_awards, start=1):
-        _move_award_to_paid(page, base, slug, award_id, f"F-2026-{number:02d}")
-    table = page.locator("table").inner_text()
-    for number, (_email, name, orgnr) in enumerate(top3, start=1):
-        row = page.locator("tbody tr", has_text=name).inner_text()
-        assert f"50{NBSP}000{NBSP}kr" in row and "i tide" in row
-        assert f"Utbetalt 02.04.2026, faktura F-2026-{number:02d}, godkjent av" in row
-        assert orgnr in row.replace(" ", "")
-    assert table.count("F-2026-0") == 3
-    assert_accessible(page)
+    for award_id, _name in stage1_awards:
+        page.locator(f"form[action$='/awards/{award_id}/sign'] button").click()
+        assert "Tildelingen ble oppdatert." in _flash(page), _flash(page)
+    page.locator(f"form[action$='/awards/{first_award}/deliver'] button").click()
+    assert "har ikke levert et bidrag i neste fase" in _flash(page)
+    assert page.locator(f"form[action$='/awards/{first_award}/deliver']").count() == 1  # still to deliver
 
     # 6. Stage 2 opens only for the three.
     clock.set(T0 + timedelta(days=75))
@@ -175,6 +172,21 @@ def test_unge_pa_vei_til_jobb_end_to_end(live_server, page, clock, smtp_server):
     clock.set(T0 + timedelta(days=96))
     smtp_server.clear()
     _as(page, base, officer)
+
+    # The three stage-2 entries are the deliverables of the 50 000 kr awards: received, accepted, paid.
+    page.goto(f"{manage}/awards")
+    for number, (award_id, _name) in enumerate(stage1_awards, start=1):
+        _move_award_to_paid(page, base, slug, award_id, f"F-2026-{number:02d}", signed=True)
+    table = page.locator("table").inner_text()
+    paid_on = to_oslo(clock.now()).strftime("%d.%m.%Y")
+    for number, (_email, name, orgnr) in enumerate(top3, start=1):
+        row = page.locator("tbody tr", has_text=name).inner_text()
+        assert f"50{NBSP}000{NBSP}kr" in row and "i tide" in row
+        assert f"Utbetalt {paid_on}, faktura F-2026-{number:02d}, godkjent av" in row
+        assert orgnr in row.replace(" ", "")
+    assert table.count("F-2026-0") == 3
+    assert_accessible(page)
+
     page.goto(f"{manage}/stages/2/decision")
     assert page.locator("input[name=selected]:checked").count() == 1
     assert_accessible(page)

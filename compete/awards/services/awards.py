@@ -12,7 +12,7 @@ from compete.audit.services import Actor, record
 from compete.awards.gate import agreement_blocked
 from compete.awards.models import StageAward
 from compete.awards.services.decisions import next_stage
-from compete.awards.states import AWARD_TRANSITIONS, AwardState
+from compete.awards.states import AWARD_TRANSITIONS, AwardKind, AwardState
 from compete.core.errors import DomainError
 from compete.core.formatting import format_orgnr
 from compete.core.time import now
@@ -28,21 +28,43 @@ def due_at(award: StageAward) -> datetime | None:
     return following.deadline_at if following is not None else None
 
 
-def received_at(award: StageAward) -> datetime:
-    """When the deliverable came in: the participant's submission in the next stage when there is
-    one (its last submitted version), else now (the officer records receipt)."""
+def next_stage_deliverable(award: StageAward) -> Submission | None:
+    """The participant's submitted entry in the stage after the award's stage, if any."""
     following = next_stage(award.stage)
-    if following is not None and award.kind == "stage":
-        submission = db.session.scalars(
-            select(Submission).where(
-                Submission.stage_id == following.id,
-                Submission.organisation_id == award.organisation_id,
-                Submission.status == SubmissionStatus.SUBMITTED,
+    if following is None:
+        return None
+    return db.session.scalars(
+        select(Submission).where(
+            Submission.stage_id == following.id,
+            Submission.organisation_id == award.organisation_id,
+            Submission.status == SubmissionStatus.SUBMITTED,
+        )
+    ).first()
+
+
+def needs_submitted_deliverable(award: StageAward) -> bool:
+    """A stage award with a following stage is paid for the entry submitted there (R37)."""
+    return award.kind == AwardKind.STAGE and next_stage(award.stage) is not None
+
+
+def received_at(award: StageAward) -> tuple[datetime, bool]:
+    """When the deliverable came in, and whether the officer recorded the receipt by hand.
+
+    A stage award with a following stage: the participant's submission in that stage (its last
+    submitted version); without one there is no deliverable and the move is refused (R37). The
+    winner's award, or a stage with no following stage: now, recorded by the officer."""
+    if needs_submitted_deliverable(award):
+        submission = next_stage_deliverable(award)
+        if submission is None or submission.current_version is None:
+            raise DomainError(
+                _l(
+                    "%(name)s has not submitted an entry in the next stage: there is no deliverable to receive.",
+                    name=award.organisation.name,
+                ),
+                code="no_deliverable",
             )
-        ).first()
-        if submission is not None and submission.current_version is not None:
-            return submission.current_version.submitted_at
-    return now()
+        return submission.current_version.submitted_at, False
+    return now(), True
 
 
 def transition_award(
@@ -80,10 +102,15 @@ def transition_award(
         award.agreement_signed_at = moment
         award.agreement_signed_by_id = actor.user.id
     elif target == AwardState.DELIVERED:
-        award.delivered_at = received_at(award)
+        award.delivered_at, by_officer = received_at(award)
         due = due_at(award)
         award.delivered_on_time = due is None or award.delivered_at <= due
-        details = {"delivered_at": award.delivered_at, "on_time": award.delivered_on_time, "due_at": due}
+        details = {
+            "delivered_at": award.delivered_at,
+            "on_time": award.delivered_on_time,
+            "due_at": due,
+            "receipt_recorded_by_officer": by_officer,
+        }
     elif target == AwardState.ACCEPTED:
         if not award.delivered_on_time:
             raise DomainError(

@@ -20,6 +20,7 @@ from compete.competitions.states import StageState
 from compete.core.errors import DomainError
 from compete.core.formatting import format_iso
 from compete.extensions import db
+from compete.jury.exports import _safe as csv_safe  # formula injection guard, shared with the jury's exports
 
 
 def _locale() -> str:
@@ -155,16 +156,19 @@ def complaints_csv(slug: str):
     for c in queries.complaints_of(competition):
         writer.writerow(
             [
-                c.id,
-                c.decision.stage.position,
-                format_iso(c.received_at),
-                c.organisation.name if c.organisation else "",
-                (c.organisation.orgnr or "") if c.organisation else "",
-                c.submitted_by.email if c.submitted_by else "",
-                c.text,
-                format_iso(c.responded_at) if c.responded_at else "",
-                c.responded_by.email if c.responded_by else "",
-                c.response or "",
+                csv_safe(cell)
+                for cell in (
+                    c.id,
+                    c.decision.stage.position,
+                    format_iso(c.received_at),
+                    c.organisation.name if c.organisation else "",
+                    (c.organisation.orgnr or "") if c.organisation else "",
+                    c.submitted_by.email if c.submitted_by else "",
+                    c.text,
+                    format_iso(c.responded_at) if c.responded_at else "",
+                    c.responded_by.email if c.responded_by else "",
+                    c.response or "",
+                )
             ]
         )
     return Response(

@@ -12,6 +12,8 @@ from compete.core.formatting import format_nok
 from compete.extensions import db
 from compete.notifications.services import queue_email
 
+MAX_AMOUNT = 2_000_000_000  # the databases' integer columns hold up to 2 147 483 647
+
 
 def positive_amount(value, what) -> int:
     """Whole kroner above zero; floats and booleans are refused (R48)."""
@@ -19,6 +21,8 @@ def positive_amount(value, what) -> int:
         raise DomainError(_l("%(what)s must be a whole number of kroner.", what=what), code="amount")
     if value <= 0:
         raise DomainError(_l("%(what)s must be more than 0 kr.", what=what), code="amount")
+    if value > MAX_AMOUNT:
+        raise DomainError(_l("%(what)s can be at most 2 000 000 000 kr.", what=what), code="amount")
     return value
 
 

@@ -5,11 +5,14 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
 
 from compete.accounts.models import User
 from compete.audit.services import Actor, record
 from compete.awards.gate import agreement_blocked, decision_of
+from compete.awards.models import Complaint
 from compete.competitions.models import Competition
+from compete.competitions.permissions import can_manage_competition
 from compete.competitions.services import transition_competition
 from compete.competitions.states import CompetitionState
 from compete.contracts import queries
@@ -145,6 +148,11 @@ def add_outcome(
         raise DomainError(_l("Name a verifier appointed for this competition (on the jury page)."), code="verifier")
     if any(m.organisation_id == contract.organisation_id for m in verifier.memberships):
         raise DomainError(_l("The verifier must be independent of the contractor."), code="verifier")
+    if can_manage_competition(verifier, competition):
+        raise DomainError(
+            _l("An officer of this competition cannot be its verifier: the verifier is the independent party."),
+            code="verifier",
+        )
     outcome = OutcomeMilestone(
         contract=contract,
         position=max((o.position for o in contract.outcomes), default=0) + 1,
@@ -188,12 +196,23 @@ def sign_contract(contract: Contract, actor: Actor, signed_on: date, *, locale: 
     if signed_on > today:
         raise DomainError(_l("The date of signing cannot be in the future."), code="date")
     decision = decision_of(contract.stage)
+    # The signing day must come after the standstill's last day (R32) and not before the day the
+    # last complaint was answered (R33).
     standstill_end = to_oslo(decision.standstill_ends_at).date()
-    if signed_on < standstill_end:
+    if signed_on <= standstill_end:
         raise DomainError(
             _l(
                 "The contract cannot be signed before the standstill period ends (%(end)s).",
                 end=format_date_text(decision.standstill_ends_at, locale),
+            ),
+            code="date",
+        )
+    answered = db.session.scalar(select(func.max(Complaint.responded_at)).where(Complaint.decision_id == decision.id))
+    if answered is not None and signed_on < to_oslo(answered).date():
+        raise DomainError(
+            _l(
+                "The contract cannot be signed before the last complaint was answered (%(date)s).",
+                date=format_date_text(answered, locale),
             ),
             code="date",
         )

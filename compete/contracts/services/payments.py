@@ -293,6 +293,10 @@ def transition_claim(
         claim.verified_at, claim.verified_by_id = moment, actor.user.id
         after["note"] = claim.verifier_note
     elif target == ClaimState.APPROVED:
+        if claim.verified_by_id == actor.user.id:
+            raise DomainError(
+                _l("The person who verified the claim cannot also approve its payment (R49)."), code="independent"
+            )
         lock(contract)
         totals = queries.totals(contract)
         amount = outcome_amount(

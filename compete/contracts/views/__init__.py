@@ -48,6 +48,13 @@ def contracts_nav() -> dict:
 
 
 @bp.app_template_global()
+def has_contract_step(competition) -> bool:
+    """The officers' contract page belongs on the manage page once the call announced a follow-on
+    contract (R5) and a final decision names the winner, also when a solution-development stage follows."""
+    return queries.announced_follow_on(competition) and queries.final_decision_stage(competition) is not None
+
+
+@bp.app_template_global()
 def contract_results(competition) -> dict | None:
     """The measured results of a competition's contract once an officer has published them, else None."""
     contract = queries.published_contract(competition)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -41,7 +41,7 @@ def _contract(competition):
 
 
 def _officer(competition) -> Actor:
-    return Actor(current_user, officer_organisation(current_user, competition), "officer")
+    return Actor(current_user, officer_organisation(current_user, competition, session.get("org_id")), "officer")
 
 
 def _outcome_form(competition, formdata=None) -> OutcomeForm:

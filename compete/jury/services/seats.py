@@ -88,6 +88,11 @@ def appoint_staff(stage: Stage, user: User, role: str, actor: Actor) -> Competit
     competition = stage.competition
     if role not in ("functionary", "verifier"):
         raise DomainError(_l("Unknown role."), code="role")
+    if role == "verifier" and can_manage_competition(user, competition):
+        raise DomainError(
+            _l("An officer of this competition cannot be its verifier: the verifier is the independent party."),
+            code="officer",
+        )
     if role == "functionary":
         seated = db.session.scalar(
             select(JurySeat.id)

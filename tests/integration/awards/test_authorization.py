@@ -2,10 +2,12 @@
 another organisation, juror, functionary, officer, another competition's officer)."""
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from compete.audit.models import AuditEntry
 from compete.awards import services
 from compete.awards.models import Notice, StageAward
+from compete.awards.states import AwardState
 from compete.extensions import db
 from tests.factories import make_officer, make_participant
 from tests.factories_awards import decide_and_notify, make_ranked_stage
@@ -92,3 +94,39 @@ def test_authorization_matrix(client, world, route, role):
     assert response.status_code == MATRIX[route][ROLES.index(role)]
     if response.status_code == 302 and user is None:
         assert "/login" in response.headers["Location"]
+
+
+def test_refused_officer_posts_leave_the_state_unchanged(client, app):
+    """The officer's refused POSTs answer 302 like the successful ones: the state must not move."""
+    world = make_ranked_stage(entries=4)
+    decision = decide_and_notify(world)
+    award = db.session.scalars(select(StageAward).where(StageAward.decision_id == decision.id)).first()
+    db.session.commit()
+    sent_at, notices_before = decision.notices_sent_at, db.session.scalar(select(func.count(Notice.id)))
+    entries_before = db.session.scalar(select(func.count(AuditEntry.seq)))
+    login_as(client, world.setup.officer, world.setup.buyer)
+    slug = world.competition.slug
+    assert client.post(f"/manage/competitions/{slug}/awards/{award.id}/sign").status_code == 302  # standstill
+    assert client.post(f"/manage/competitions/{slug}/awards/{award.id}/approve", data=FORM).status_code == 302
+    assert client.post(f"/manage/competitions/{slug}/stages/1/notices/send").status_code == 302  # sent before
+    db.session.expire_all()
+    assert award.state == AwardState.AWARDED and award.agreement_signed_at is None and award.invoice_reference is None
+    assert decision.notices_sent_at == sent_at
+    assert db.session.scalar(select(func.count(Notice.id))) == notices_before
+    assert db.session.scalar(select(func.count(AuditEntry.seq))) == entries_before
+
+
+def test_ids_of_another_competition_are_not_found_under_the_officers_own_slug(client, app):
+    mine, theirs = make_ranked_stage(entries=4), make_ranked_stage(entries=4)
+    decide_and_notify(mine)
+    their_decision = decide_and_notify(theirs)
+    loser = theirs.entries[3]
+    complaint = services.register_complaint(their_decision, loser.created_by, loser.organisation, "Uenig.")
+    award = db.session.scalars(select(StageAward).where(StageAward.decision_id == their_decision.id)).first()
+    db.session.commit()
+    login_as(client, mine.setup.officer, mine.setup.buyer)
+    base = f"/manage/competitions/{mine.competition.slug}"
+    assert client.post(f"{base}/awards/{award.id}/sign").status_code == 404
+    assert client.post(f"{base}/complaints/{complaint.id}/response", data=FORM).status_code == 404
+    db.session.expire_all()
+    assert award.state == AwardState.AWARDED and complaint.responded_at is None

@@ -3,6 +3,7 @@ a real SMTP server) → complaint → response → awards → results; letters a
 
 import csv
 import io
+import re
 from datetime import timedelta
 
 from pypdf import PdfReader
@@ -13,7 +14,7 @@ from compete.awards.states import AwardState
 from compete.core.time import frozen_at
 from compete.extensions import db
 from compete.notifications.services import send_pending
-from tests.factories_awards import make_ranked_stage
+from tests.factories_awards import decide_and_notify, make_ranked_stage, submit_deliverable
 from tests.factories_competitions import login_as
 
 
@@ -72,7 +73,14 @@ def test_from_decision_to_paid_award_through_the_pages(client, app, smtp):
     login_as(client, winner.created_by, winner.organisation)
     pdf = client.get(f"/notices/{notice.id}.pdf")
     assert pdf.mimetype == "application/pdf"
-    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.data)).pages)
+    reader = PdfReader(io.BytesIO(pdf.data))
+    text = " ".join(page.extract_text() for page in reader.pages)
+    # PDF/UA-1 (R46): tagged, marked, with the document's language and title shown to readers.
+    catalog = reader.trailer["/Root"]
+    assert "/StructTreeRoot" in catalog and catalog["/MarkInfo"]["/Marked"]
+    assert str(catalog["/Lang"]).startswith("nb")
+    assert catalog["/ViewerPreferences"]["/DisplayDocTitle"]
+    assert reader.metadata.title.startswith("Tildelingsbeslutning")
     assert "Tildelingsbeslutning" in text and winner.organisation.name in text
     assert "50 000 kr" in text.replace("\u00a0", " ")
 
@@ -105,7 +113,14 @@ def test_from_decision_to_paid_award_through_the_pages(client, app, smtp):
         client.post(
             f"/manage/competitions/{slug}/complaints/{complaint_id}/response", data={"response": "Planen ble vurdert."}
         )
-        for action in ("sign", "deliver", "accept"):
+        client.post(f"/manage/competitions/{slug}/awards/{award.id}/sign")
+        refused = client.post(f"/manage/competitions/{slug}/awards/{award.id}/deliver", follow_redirects=True)
+        assert "har ikke levert et bidrag i neste fase" in _text(refused)  # no deliverable yet (R37)
+        db.session.refresh(award)
+        assert award.state == AwardState.AGREEMENT_SIGNED
+        submit_deliverable(world, award)
+        db.session.commit()
+        for action in ("deliver", "accept"):
             client.post(f"/manage/competitions/{slug}/awards/{award.id}/{action}")
         client.post(f"/manage/competitions/{slug}/awards/{award.id}/approve", data={"invoice_reference": "F-2026-11"})
         client.post(f"/manage/competitions/{slug}/awards/{award.id}/pay")
@@ -122,8 +137,6 @@ def test_from_decision_to_paid_award_through_the_pages(client, app, smtp):
 
 
 def test_complaint_after_the_standstill_is_refused_with_a_clear_message(client, app):
-    from tests.factories_awards import decide_and_notify
-
     world = make_ranked_stage(entries=4)
     decision = decide_and_notify(world)
     db.session.commit()
@@ -136,3 +149,54 @@ def test_complaint_after_the_standstill_is_refused_with_a_clear_message(client, 
     assert refused.status_code == 422
     assert "Karensperioden sluttet" in _text(refused)
     assert decision.complaints == []
+
+
+def test_complaint_register_csv_neutralises_spreadsheet_formulas(client, app):
+    from compete.awards import services
+
+    world = make_ranked_stage(entries=4)
+    decision = decide_and_notify(world)
+    loser = world.entries[3]
+    texts = [
+        '=HYPERLINK("http://evil.test","klikk")',
+        "+47 1234",
+        "-2+3",
+        "@SUM(A1)",
+        "=cmd|' /C calc'!A0",
+        "Vanlig tekst",
+    ]
+    for text in texts:
+        services.register_complaint(decision, loser.created_by, loser.organisation, text)
+    db.session.commit()
+    login_as(client, world.setup.officer, world.setup.buyer)
+    register = client.get(f"/manage/competitions/{world.competition.slug}/complaints.csv")
+    rows = list(csv.reader(io.StringIO(register.get_data(as_text=True))))
+    assert [row[6] for row in rows[1:]] == ["'" + t for t in texts[:-1]] + ["Vanlig tekst"]
+    assert all(not row[6].startswith(("=", "+", "-", "@", "\t")) for row in rows[1:])
+
+
+def _accessible_names(html: str, tag: str, contains: str) -> list[str]:
+    """The text content (hidden helper text included) of every `tag` element whose markup has `contains`."""
+    found = re.findall(rf"<{tag}\b([^>]*)>(.*?)</{tag}>", html, flags=re.S)
+    return [" ".join(re.sub(r"<[^>]+>", "", body).split()) for attrs, body in found if contains in attrs + body]
+
+
+def test_repeated_buttons_and_letter_links_have_unique_names_for_screen_readers(client, app):
+    """R46: "Les", "PDF" and the award buttons repeat on every row; hidden text tells them apart."""
+    world = make_ranked_stage(entries=4)
+    decision = decide_and_notify(world)
+    db.session.commit()
+    slug = world.competition.slug
+    login_as(client, world.setup.officer, world.setup.buyer)
+    notices = _text(client.get(f"/manage/competitions/{slug}/stages/1/notices"))
+    links = _accessible_names(notices, "a", "/notices/")
+    assert len(links) == 8 and len(set(links)) == 8
+    assert f"PDF – {world.entries[0].organisation.name}" in links
+    with frozen_at(decision.standstill_ends_at + timedelta(hours=1)):
+        awards = _text(client.get(f"/manage/competitions/{slug}/awards"))
+    buttons = _accessible_names(awards, "button", "Avtale signert")
+    assert len(buttons) == 3 and len(set(buttons)) == 3
+    assert all(e.organisation.name in " ".join(buttons) for e in world.entries[:3])
+    login_as(client, world.entries[0].created_by, world.entries[0].organisation)
+    mine = _accessible_names(_text(client.get("/my/decisions")), "a", "/notices/")
+    assert len(mine) == 2 and all(world.entries[0].organisation.name in name for name in mine)

@@ -4,10 +4,13 @@ in a constant number of queries."""
 from datetime import UTC, datetime
 
 import pytest
+from sqlalchemy import func, select
 
+from compete.audit.models import AuditEntry
 from compete.audit.services import Actor
 from compete.contracts import services
-from compete.contracts.states import ClaimState
+from compete.contracts.models import Claim, Milestone
+from compete.contracts.states import ClaimState, MilestoneState
 from compete.extensions import db
 from tests.factories_competitions import login_as
 from tests.factories_contracts import make_contract, make_winner_setup
@@ -131,3 +134,37 @@ def test_verifier_list_loads_in_a_constant_number_of_queries(client, app, clock,
         page = client.get("/verify")
     assert page.get_data(as_text=True).count("/verify/claims/") == 20
     assert one.count == twenty.count
+
+
+def test_refused_officer_posts_leave_the_state_unchanged(client, world):
+    """The officer's refused steps redirect like the successful ones: the state must not move."""
+    users, urls = world
+    login_as(client, *users["officer"])
+    claim = db.session.scalars(select(Claim)).one()
+    milestone = db.session.scalars(select(Milestone).order_by(Milestone.position)).first()
+    entries_before = db.session.scalar(select(func.count(AuditEntry.seq)))
+    assert client.post(urls["claim_step"], data={}).status_code == 302  # not verified yet
+    assert client.post(urls["milestone_step"], data={}).status_code == 302  # not delivered yet
+    db.session.expire_all()
+    assert claim.state == ClaimState.SUBMITTED and claim.amount is None and claim.approved_by_id is None
+    assert milestone.state == MilestoneState.PLANNED and milestone.accepted_at is None
+    assert db.session.scalar(select(func.count(AuditEntry.seq))) == entries_before
+
+
+def test_ids_of_another_contract_are_not_found_under_the_officers_own_slug(client, app, clock):
+    clock.set(datetime(2027, 6, 1, 10, 0, tzinfo=UTC))
+    mine, theirs = make_winner_setup(), make_winner_setup()
+    make_contract(mine, outcome={})
+    contract, outcome = make_contract(theirs, outcome={})
+    claim = services.submit_claim(outcome, theirs.winner, theirs.winner_org, 4, "4 av 10")
+    services.transition_claim(
+        claim, ClaimState.VERIFIED, Actor(theirs.verifier, None, "verifier"), "verifier", verified_count=4
+    )
+    milestone = contract.milestones[0]
+    db.session.commit()
+    login_as(client, mine.officer, mine.buyer)
+    base = f"/manage/competitions/{mine.competition.slug}/contract"
+    assert client.post(f"{base}/claims/{claim.id}/approve", data={}).status_code == 404
+    assert client.post(f"{base}/milestones/{milestone.id}/accept", data={}).status_code == 404
+    db.session.expire_all()
+    assert claim.state == ClaimState.VERIFIED and milestone.state == MilestoneState.PLANNED

@@ -8,11 +8,16 @@ import pytest
 from flask import render_template_string
 from sqlalchemy import select
 
+from compete.accounts.models import MemberRole, Membership
 from compete.audit import protocol
+from compete.audit.models import AuditEntry
+from compete.competitions.models import CompetitionOwner
+from compete.competitions.states import StageState
 from compete.contracts.models import Claim, Contract
 from compete.contracts.states import ClaimState
 from compete.extensions import db
 from compete.notifications.services import send_pending
+from tests.factories import make_org
 from tests.factories_competitions import login_as
 from tests.factories_contracts import make_contract, make_winner_setup, today
 
@@ -133,7 +138,8 @@ def test_full_contract_with_an_outcome_verified_and_paid(client, cs, smtp):
     assert rows[4]["verified_count"] == 8 and rows[4]["verifier"] == cs.verifier.name
     assert rows[5] == {
         "record": "payment",
-        "for": "outcome 1, claim 1",
+        "outcome_milestone": 1,
+        "claim": 1,
         "amount": 200_000,
         "invoice_reference": "F-2027-17",
         "recipient_orgnr": cs.winner_org.orgnr,
@@ -170,3 +176,53 @@ def test_milestone_delivery_by_the_contractor_tells_the_officers(client, cs, smt
     send_pending()
     assert [m["To"] for m in smtp.messages] == [cs.officer.email]
     assert smtp.messages[0]["Subject"] == f"Milepæl levert: {cs.competition.title}"
+
+
+def test_manage_page_links_the_contract_page_when_a_solution_development_stage_follows(client, app, clock):
+    """Three stages: the last (solution development) never gets a decision, the link shows anyway."""
+    clock.set(T0)
+    three = make_winner_setup(stages=3)
+    for stage in three.competition.stages[:2]:
+        stage.state = StageState.DECIDED
+    none = make_winner_setup(follow_on=False, stages=3)
+    db.session.commit()
+    assert three.competition.stages[-1].state != StageState.DECIDED
+    login_as(client, three.officer, three.buyer)
+    page = client.get(f"/manage/competitions/{three.competition.slug}").get_data(as_text=True)
+    assert f'href="/manage/competitions/{three.competition.slug}/contract"' in page
+    login_as(client, none.officer, none.buyer)
+    page = client.get(f"/manage/competitions/{none.competition.slug}").get_data(as_text=True)
+    assert "/contract" not in page
+
+
+def test_a_co_owner_officer_acts_for_the_organisation_chosen_in_the_session(client, app, clock):
+    clock.set(T0)
+    setup = make_winner_setup()
+    partner = make_org(buyer=True)
+    setup.competition.owners.append(CompetitionOwner(organisation=partner, is_lead=False))
+    db.session.add(Membership(user=setup.officer, organisation=partner, role=MemberRole.MEMBER, is_officer=True))
+    db.session.commit()
+    login_as(client, setup.officer, partner)
+    assert (
+        client.post(f"/manage/competitions/{setup.competition.slug}/contract", data={"ceiling": "900 000"}).status_code
+        == 302
+    )
+    entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "contract.created")).one()
+    assert (entry.actor_id, entry.organisation_id) == (setup.officer.id, partner.id)
+
+
+def test_amounts_above_two_billion_are_refused_with_a_clear_message(client, cs):
+    """The integer columns end at 2 147 483 647: larger amounts were a 500 on PostgreSQL."""
+    login_as(client, cs.officer, cs.buyer)
+    page = client.post(_base(cs), data={"ceiling": "3 000 000 000"}, follow_redirects=True)
+    assert page.status_code == 400  # the form is shown again with the error
+    assert "2 000 000 000 kr" in page.get_data(as_text=True)
+    assert db.session.scalars(select(Contract)).first() is None
+    assert client.post(_base(cs), data={"ceiling": "2 000 000 000"}).status_code == 302
+    contract = db.session.scalars(select(Contract)).one()
+    assert contract.ceiling == 2_000_000_000
+    huge = {"description": "Alt", "amount": "99 999 999 999", "due_on": "2027-09-01"}
+    page = client.post(f"{_base(cs)}/milestones", data=huge, follow_redirects=True)
+    assert page.status_code < 500 and "2 000 000 000 kr" in page.get_data(as_text=True)
+    db.session.refresh(contract)
+    assert contract.milestones == []

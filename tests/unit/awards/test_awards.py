@@ -14,7 +14,7 @@ from compete.core.errors import DomainError
 from compete.core.time import frozen_at, now
 from compete.extensions import db
 from compete.submissions import services as submission_services
-from tests.factories_awards import decide_and_notify, make_ranked_stage
+from tests.factories_awards import decide_and_notify, make_ranked_stage, submit_deliverable
 from tests.factories_submissions import GOOD_CONTENT
 
 ORDER = [
@@ -50,6 +50,8 @@ def _walk(award, world, until: AwardState):
     for source, target in itertools.pairwise(ORDER):
         if source == until:
             return
+        if target == AwardState.DELIVERED:
+            submit_deliverable(world, award)
         services.transition_award(award, target, world.officer, invoice_reference="INV-2026-001")
 
 
@@ -108,7 +110,8 @@ def test_a_late_deliverable_cannot_be_accepted_for_payment_only_rejected(awarded
     world, _decision, awards = awarded
     award = awards[1]
     _walk(award, world, AwardState.AGREEMENT_SIGNED)
-    services.set_due_date(award, world.officer, now() - timedelta(days=1))
+    services.set_due_date(award, world.officer, world.competition.stages[1].opens_at)
+    submit_deliverable(world, award, days=1)
     services.transition_award(award, AwardState.DELIVERED, world.officer)
     assert award.delivered_on_time is False
     with pytest.raises(DomainError) as refused:
@@ -137,6 +140,26 @@ def test_deliverable_time_is_the_next_stage_submission_compared_with_its_deadlin
     assert award.delivered_at == submitted_at
     assert services.due_at(award) == stage2.deadline_at
     assert award.delivered_on_time is True
+
+
+def test_a_stage_award_without_a_next_stage_entry_has_no_deliverable(awarded):
+    world, _decision, awards = awarded
+    award = awards[0]
+    _walk(award, world, AwardState.AGREEMENT_SIGNED)
+    with pytest.raises(DomainError) as refused:
+        services.transition_award(award, AwardState.DELIVERED, world.officer)
+    assert refused.value.code == "no_deliverable"
+    assert award.state == AwardState.AGREEMENT_SIGNED and award.delivered_at is None
+    # A draft that was never submitted is no deliverable either.
+    stage2 = world.competition.stages[1]
+    entry = next(e for e in world.entries if e.organisation_id == award.organisation_id)
+    with frozen_at(stage2.opens_at + timedelta(days=1)):
+        draft = submission_services.start_submission(stage2, entry.created_by, entry.organisation, "")
+        submission_services.save_draft(draft, entry.created_by, GOOD_CONTENT)
+    with pytest.raises(DomainError) as still_refused:
+        services.transition_award(award, AwardState.DELIVERED, world.officer)
+    assert still_refused.value.code == "no_deliverable"
+    assert award.state == AwardState.AGREEMENT_SIGNED
 
 
 def test_approval_needs_an_invoice_reference(awarded):

@@ -20,8 +20,9 @@ def test_demo_shows_a_decided_stage_with_notices_a_complaint_and_awards(app):
     complaint = db.session.scalars(select(Complaint).where(Complaint.decision_id == decision.id)).one()
     assert complaint.responded_at is not None
     states = [a.state for a in db.session.scalars(select(StageAward).order_by(StageAward.id))]
-    assert states == [AwardState.PAID, AwardState.DELIVERED, AwardState.AWARDED]
-    assert queries.payments_per_stage(world.competition)[world.stage.id] == 50_000
+    # Nothing is delivered or paid before an entry exists in stage 2 (R37).
+    assert states == [AwardState.AGREEMENT_SIGNED, AwardState.AGREEMENT_SIGNED, AwardState.AWARDED]
+    assert queries.payments_per_stage(world.competition)[world.stage.id] == 0
     assert demo.show_decision(world.competition, world.officer) is False
 
 

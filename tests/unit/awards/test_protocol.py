@@ -11,7 +11,7 @@ from compete.awards.states import AwardState
 from compete.core.time import frozen_at
 from compete.extensions import db
 from compete.notifications.services import send_pending
-from tests.factories_awards import decide_and_notify, make_ranked_stage
+from tests.factories_awards import decide_and_notify, make_ranked_stage, submit_deliverable
 
 
 def test_sections_are_registered_in_order_with_iso_times_and_integer_amounts(app, smtp):
@@ -24,6 +24,7 @@ def test_sections_are_registered_in_order_with_iso_times_and_integer_amounts(app
     award = db.session.scalars(select(StageAward).where(StageAward.decision_id == decision.id)).first()
     with frozen_at(decision.standstill_ends_at + timedelta(days=1)):
         services.respond(complaint, world.officer, "Vektingen fulgte utlysningen.")
+        submit_deliverable(world, award)
         for target in (AwardState.AGREEMENT_SIGNED, AwardState.DELIVERED, AwardState.ACCEPTED):
             services.transition_award(award, target, world.officer)
         services.transition_award(award, AwardState.PAYMENT_APPROVED, world.officer, invoice_reference="F-17")

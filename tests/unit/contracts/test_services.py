@@ -1,18 +1,22 @@
 """Contract services: the gate (R32, R33), R5, R40, R49, R50, the amount formula and the ceiling."""
 
-from datetime import timedelta
+import hashlib
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from flask_babel import force_locale
 from sqlalchemy import select
 
+from compete.accounts.models import MemberRole, Membership
 from compete.audit.models import AuditEntry
 from compete.audit.services import Actor
+from compete.awards.models import Complaint
+from compete.competitions.models import CompetitionStaff
 from compete.contracts import queries, services
 from compete.contracts.models import Claim
 from compete.contracts.states import ClaimState, MilestoneState
 from compete.core.errors import DomainError
-from compete.core.time import frozen_at, now
+from compete.core.time import frozen_at, now, oslo_to_utc
 from compete.extensions import db
 from tests.factories_contracts import add_outcome, make_contract, make_winner_setup, today
 
@@ -99,7 +103,8 @@ def test_no_winner_no_contract_and_only_one_contract(app):
     cs.decision.is_final = False
     db.session.flush()
     with force_locale("en"):
-        assert "No final decision" in _refused(services.create_contract, cs.competition, cs.actor, 1).message
+        refused = _refused(services.create_contract, cs.competition, cs.actor, 1, code="blocked")
+        assert "No final decision" in refused.message
     cs.decision.is_final = True
     db.session.flush()
     services.create_contract(cs.competition, cs.actor, 900_000)
@@ -118,11 +123,69 @@ def test_signing_needs_the_gate_a_date_after_the_standstill_and_locks_outcomes(a
     _refused(services.add_milestone, contract, cs.actor, "Mer", 1_000, today(), code="signed")
 
 
+def test_signing_day_must_follow_the_last_standstill_day(app):
+    """The standstill ends 23:59:59 Oslo time on its last day: that day is still inside it (R32)."""
+    with frozen_at(datetime(2026, 6, 10, 10, 0, tzinfo=UTC)):  # 12:00 in Oslo
+        cs = make_winner_setup()
+        contract, _ = make_contract(cs, sign=False)
+        cs.decision.standstill_ends_at = oslo_to_utc(datetime(2026, 6, 9, 23, 59, 59))
+        db.session.flush()
+        _refused(services.sign_contract, contract, cs.actor, date(2026, 6, 9), code="date")
+        assert not contract.is_signed
+        services.sign_contract(contract, cs.actor, date(2026, 6, 10))
+    assert contract.signed_on == date(2026, 6, 10)
+
+
+def test_signing_day_is_not_before_the_last_complaint_was_answered(app):
+    """A complaint answered after the standstill: the contract cannot be dated before the answer (R33)."""
+    with frozen_at(datetime(2026, 6, 20, 10, 0, tzinfo=UTC)):
+        cs = make_winner_setup(complaint=True)
+        cs.decision.standstill_ends_at = oslo_to_utc(datetime(2026, 6, 9, 23, 59, 59))
+        complaint = db.session.scalars(select(Complaint).where(Complaint.decision_id == cs.decision.id)).one()
+        complaint.response = "Vurderingen står."
+        complaint.responded_at = oslo_to_utc(datetime(2026, 6, 15, 9, 0))
+        db.session.flush()
+        contract, _ = make_contract(cs, sign=False)
+        for early in (date(2026, 6, 10), date(2026, 6, 14)):
+            refused = _refused(services.sign_contract, contract, cs.actor, early, code="date")
+            assert "klagen ble besvart (15. juni 2026)" in str(refused.message)
+        assert not contract.is_signed
+        services.sign_contract(contract, cs.actor, date(2026, 6, 15))
+    assert contract.signed_on == date(2026, 6, 15)
+
+
 def test_outcome_needs_an_appointed_independent_verifier(app):
     cs = make_winner_setup()
     contract, _ = make_contract(cs, sign=False)
     cs.verifier = cs.functionary
     _refused(add_outcome, cs, contract, code="verifier")
+
+
+def test_an_officer_of_the_competition_cannot_be_the_verifier(app):
+    """R49: the verifier is the independent party, never one of the buyer's officers."""
+    cs = make_winner_setup()
+    contract, _ = make_contract(cs, sign=False)
+    db.session.add(CompetitionStaff(competition=cs.competition, user=cs.officer, role="verifier"))
+    db.session.flush()
+    cs.verifier = cs.officer
+    refused = _refused(add_outcome, cs, contract, code="verifier")
+    assert "uavhengig" in str(refused.message)
+    assert contract.outcomes == []
+
+
+def test_the_verifier_of_a_claim_cannot_approve_its_payment(app):
+    """R49: someone who verified a claim and later became an officer may not approve it too."""
+    cs = make_winner_setup()
+    _contract, outcome = make_contract(cs, milestones=(), outcome={})
+    claim = _verified_claim(cs, outcome, 10, 10)
+    db.session.add(Membership(user=cs.verifier, organisation=cs.buyer, role=MemberRole.MEMBER, is_officer=True))
+    db.session.flush()
+    db.session.refresh(cs.verifier)
+    as_officer = Actor(cs.verifier, cs.buyer, "officer")
+    _refused(services.transition_claim, claim, ClaimState.APPROVED, as_officer, "officer", code="independent")
+    assert claim.state == ClaimState.VERIFIED and claim.amount is None
+    services.transition_claim(claim, ClaimState.APPROVED, cs.actor, "officer")
+    assert claim.state == ClaimState.APPROVED
 
 
 # --- the ceiling ------------------------------------------------------------------------------
@@ -134,6 +197,12 @@ def test_amount_formula():
     assert services.outcome_amount(30, 20_000, 400_000, 150_000) == 150_000  # ceiling
     assert services.outcome_amount(0, 20_000, 400_000, 150_000) == 0
     assert services.outcome_amount(5, 20_000, 0, 150_000) == 0
+
+
+def test_amounts_are_capped_at_two_billion(app):
+    cs = make_winner_setup()
+    _refused(services.create_contract, cs.competition, cs.actor, 2_000_000_001, code="amount")
+    assert services.create_contract(cs.competition, cs.actor, 2_000_000_000).ceiling == 2_000_000_000
 
 
 def test_milestones_cannot_pass_the_ceiling_one_by_one_or_together(app):
@@ -196,8 +265,10 @@ def test_totals_never_exceed_the_ceiling_through_any_path(app):
     totals = queries.totals(contract)
     assert (claim.amount, totals.committed, totals.paid) == (100_000, 400_000, 400_000)
     # A direct attempt to raise an approved amount is caught by the ceiling check on the next write.
-    _refused(services.transition_claim, _verified_claim(cs, outcome, 1, 1), ClaimState.APPROVED, cs.actor, "officer")
-    assert queries.totals(contract).committed <= contract.ceiling
+    late = _verified_claim(cs, outcome, 1, 1)
+    _refused(services.transition_claim, late, ClaimState.APPROVED, cs.actor, "officer", code="ceiling")
+    assert late.state == ClaimState.VERIFIED and late.amount is None
+    assert queries.totals(contract).committed == contract.ceiling
 
 
 def test_payment_records_r37_fields_and_refuses_another_recipient(app):
@@ -269,7 +340,6 @@ def test_only_the_named_verifier_verifies(app):
 def test_claims_refuse_personal_data_before_the_window_ends_and_while_one_is_open(app):
     cs = make_winner_setup()
     contract, outcome = make_contract(cs, outcome={})
-    late_outcome = None
     error = _refused(
         services.submit_claim, outcome, cs.winner, cs.winner_org, 3, "Gjelder 15076500565", code="personal_data"
     )
@@ -289,7 +359,11 @@ def test_claims_refuse_personal_data_before_the_window_ends_and_while_one_is_ope
     _refused(services.submit_claim, outcome, cs.other_participant, cs.other_org, 3, "3", code="forbidden")
     services.submit_claim(outcome, cs.winner, cs.winner_org, 3, "3 i arbeid", filename="sum.csv", data=b"a;b\n1;3\n")
     _refused(services.submit_claim, outcome, cs.winner, cs.winner_org, 3, "igjen", code="open_claim")
-    assert late_outcome is None and contract.is_signed
+    # Only the clean claim was stored: the refused ones left no row and no evidence behind.
+    stored = db.session.scalars(select(Claim).where(Claim.outcome_id == outcome.id)).all()
+    assert [(c.number, c.statement, c.evidence_filename) for c in stored] == [(1, "3 i arbeid", "sum.csv")]
+    assert stored[0].evidence_sha256 == hashlib.sha256(b"a;b\n1;3\n").hexdigest()
+    assert contract.is_signed
 
 
 def test_claims_wait_for_the_end_of_the_window(app):

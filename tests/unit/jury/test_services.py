@@ -197,6 +197,15 @@ def test_ranking_uses_a_constant_number_of_queries(app, count_queries):
     assert counts[0] == counts[1]
 
 
+def test_an_officer_cannot_become_the_verifier_r49(jury):
+    setup, officer, _entries, _seats = jury
+    with pytest.raises(DomainError) as excinfo:
+        services.appoint_staff(setup.stage, officer.user, "verifier", officer)
+    assert excinfo.value.code == "officer"
+    outsider = make_user()
+    assert services.appoint_staff(setup.stage, outsider, "verifier", officer).user_id == outsider.id
+
+
 def test_a_juror_cannot_become_the_functionary_r23(jury):
     setup, officer, _entries, seats = jury
     with pytest.raises(DomainError) as excinfo:
