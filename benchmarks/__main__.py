@@ -23,7 +23,7 @@ def build(app):
     from compete.competitions.states import CompetitionState, StageKind, StageState
     from compete.core.time import now
     from compete.extensions import db
-    from compete.jury.models import JurySeat, Score, Scorecard, SeatRole
+    from compete.jury.models import Answer, EntryDeclaration, JurySeat, Score, Scorecard, SeatRole
     from compete.submissions.models import Submission, SubmissionVersion
 
     moment = now()
@@ -156,6 +156,20 @@ def build(app):
                 ],
             )
         ]
+        # Every juror declares on every entry; one entry in a hundred is a conflict (its scorecard
+        # exists but must not count, R22).
+        db.session.execute(
+            insert(EntryDeclaration),
+            [
+                {
+                    "seat_id": seat.id,
+                    "submission_id": sid,
+                    "answer": Answer.CONFLICT if (i + j) % 100 == 0 else Answer.NO_CONFLICT,
+                    "explanation": "Styreverv" if (i + j) % 100 == 0 else "",
+                }
+                for i, sid in enumerate(submission_ids)
+            ],
+        )
         db.session.execute(
             insert(Score),
             [
@@ -200,13 +214,16 @@ def main() -> None:
                 ranking = queries.ranking(stage)
                 timings.append(time.perf_counter() - t0)
                 queries_used = counter["n"]
+                scored = sum(1 for r in ranking if r.total is not None)
+                if scored != ENTRIES:
+                    raise SystemExit(f"benchmark data is wrong: only {scored} of {ENTRIES} entries have a total")
                 totals, tie = queries.totals(stage)
                 t1 = time.perf_counter()
                 jury_stats.robustness(totals, 3, tie_break=tie)
                 robust_timings.append(time.perf_counter() - t1)
             print(
                 f"ranking: median {statistics.median(timings) * 1000:.0f} ms, max {max(timings) * 1000:.0f} ms "
-                f"over {RUNS} runs, {queries_used} queries, {len(ranking)} entries ranked"
+                f"over {RUNS} runs, {queries_used} queries, {len(ranking)} entries ranked, all with a total"
             )
             print(
                 f"robustness panel (3 methods + {JURORS} leave-one-out): median "
