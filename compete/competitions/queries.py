@@ -185,3 +185,19 @@ def audit_trail(
     if until:
         query = query.where(AuditEntry.at < until)
     return [tuple(row) for row in db.session.execute(query.order_by(AuditEntry.seq.desc()))]
+
+
+def officers_of(competition: Competition) -> list:
+    """Officers of every owner of the competition (lead buyer and co-owners)."""
+    from compete.accounts.models import Membership, User
+
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(Membership, Membership.user_id == User.id)
+            .join(CompetitionOwner, CompetitionOwner.organisation_id == Membership.organisation_id)
+            .where(CompetitionOwner.competition_id == competition.id, Membership.is_officer.is_(True))
+            .distinct()
+            .order_by(User.id)
+        )
+    )

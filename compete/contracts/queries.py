@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from compete.accounts.models import Membership, User
 from compete.awards.models import Decision, Selection
-from compete.competitions.models import CallVersion, Competition, CompetitionOwner, CompetitionStaff, Stage
+from compete.competitions.models import CallVersion, Competition, CompetitionStaff, Stage
 from compete.contracts.models import Claim, Contract, Milestone, OutcomeMilestone
 from compete.contracts.states import ClaimState
 from compete.extensions import db
@@ -152,16 +152,9 @@ def is_verifier_of(user: User, competition: Competition) -> bool:
 
 def officers_of(competition: Competition) -> list[User]:
     """Officers of every owner of the competition (they are told about verified claims)."""
-    return list(
-        db.session.scalars(
-            select(User)
-            .join(Membership, Membership.user_id == User.id)
-            .join(CompetitionOwner, CompetitionOwner.organisation_id == Membership.organisation_id)
-            .where(CompetitionOwner.competition_id == competition.id, Membership.is_officer.is_(True))
-            .distinct()
-            .order_by(User.id)
-        )
-    )
+    from compete.competitions.queries import officers_of as competition_officers
+
+    return competition_officers(competition)
 
 
 def contractor_members(contract: Contract) -> list[User]:

@@ -70,6 +70,20 @@ def register_complaint(
         competition=decision.stage.competition,
         after={"stage": decision.stage.position, "text": text},
     )
+    from compete.competitions.queries import officers_of
+
+    competition = decision.stage.competition
+    for officer in officers_of(competition):  # the agreement step is blocked until they answer (R33)
+        queue_email(
+            "awards/complaint_received",
+            to=officer.email,
+            language=officer.language,
+            recipient=officer,
+            competition=competition,
+            complaint=complaint,
+            stage=decision.stage,
+            organisation=organisation,
+        )
     return complaint
 
 

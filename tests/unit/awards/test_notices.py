@@ -97,6 +97,10 @@ def test_gate_blocks_until_standstill_ends_and_complaints_are_answered(app, cloc
     loser = world.entries[3]
     clock.set(datetime(2026, 3, 12, 22, 59, 59, tzinfo=UTC))  # the last second of the standstill
     complaint = services.register_complaint(decision, loser.created_by, loser.organisation, "Feil vurdering.")
+    alert = db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "awards/complaint_received")).one()
+    officer = getattr(world.officer, "user", world.officer)
+    assert alert.recipient_email == officer.email  # the officers learn at once that the gate is blocked
+    assert alert.subject.startswith("Klage mottatt: ") and loser.organisation.name in alert.body_text
     clock.set(datetime(2026, 3, 12, 23, 0, tzinfo=UTC))
     assert "complaint" in agreement_blocked(world.stage, "en")
     with pytest.raises(DomainError) as late:
