@@ -74,6 +74,20 @@ def _payment(contract: Contract, invoice_reference: str, recipient: str, paid_on
     return invoice, registration, paid_on
 
 
+def _record_payment(row, contract, actor, moment, invoice_reference, recipient_orgnr, paid_on, locale) -> dict:
+    """Set the payment fields (R37) on a milestone or a claim; returns what the audit entry records."""
+    invoice, registration, day = _payment(contract, invoice_reference, recipient_orgnr, paid_on, locale)
+    row.invoice_reference, row.recipient_orgnr, row.paid_on = invoice, registration, day
+    row.paid_recorded_at, row.paid_by_id = moment, actor.user.id
+    return {
+        "amount": row.amount,
+        "invoice_reference": invoice,
+        "recipient_orgnr": registration,
+        "paid_on": day,
+        "approver_id": row.approved_by_id,
+    }
+
+
 def transition_milestone(
     milestone: Milestone,
     target: MilestoneState,
@@ -109,15 +123,8 @@ def transition_milestone(
         milestone.approved_at, milestone.approved_by_id = moment, actor.user.id
         after["amount"] = milestone.amount
     elif target == MilestoneState.PAID:
-        invoice, registration, day = _payment(contract, invoice_reference, recipient_orgnr, paid_on, locale)
-        milestone.invoice_reference, milestone.recipient_orgnr, milestone.paid_on = invoice, registration, day
-        milestone.paid_recorded_at, milestone.paid_by_id = moment, actor.user.id
         after.update(
-            amount=milestone.amount,
-            invoice_reference=invoice,
-            recipient_orgnr=registration,
-            paid_on=day,
-            approver_id=milestone.approved_by_id,
+            _record_payment(milestone, contract, actor, moment, invoice_reference, recipient_orgnr, paid_on, locale)
         )
     milestone.state = target
     db.session.flush()
@@ -315,15 +322,8 @@ def transition_claim(
         claim.approved_at, claim.approved_by_id = moment, actor.user.id
         after.update(amount=amount, verified_count=claim.verified_count, price=outcome.price_per_outcome)
     elif target == ClaimState.PAID:
-        invoice, registration, day = _payment(contract, invoice_reference, recipient_orgnr, paid_on, locale)
-        claim.invoice_reference, claim.recipient_orgnr, claim.paid_on = invoice, registration, day
-        claim.paid_recorded_at, claim.paid_by_id = moment, actor.user.id
         after.update(
-            amount=claim.amount,
-            invoice_reference=invoice,
-            recipient_orgnr=registration,
-            paid_on=day,
-            approver_id=claim.approved_by_id,
+            _record_payment(claim, contract, actor, moment, invoice_reference, recipient_orgnr, paid_on, locale)
         )
     claim.state = target
     db.session.flush()
