@@ -150,13 +150,6 @@ def is_verifier_of(user: User, competition: Competition) -> bool:
     )
 
 
-def officers_of(competition: Competition) -> list[User]:
-    """Officers of every owner of the competition (they are told about verified claims)."""
-    from compete.competitions.queries import officers_of as competition_officers
-
-    return competition_officers(competition)
-
-
 def contractor_members(contract: Contract) -> list[User]:
     return list(
         db.session.scalars(

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from compete.accounts.models import Organisation, User
 from compete.audit.services import Actor, record
 from compete.awards.models import Complaint, Decision
+from compete.competitions.queries import officers_of
 from compete.core.errors import DomainError
 from compete.core.formatting import format_datetime
 from compete.core.time import now
@@ -70,8 +71,6 @@ def register_complaint(
         competition=decision.stage.competition,
         after={"stage": decision.stage.position, "text": text},
     )
-    from compete.competitions.queries import officers_of
-
     competition = decision.stage.competition
     for officer in officers_of(competition):  # the agreement step is blocked until they answer (R33)
         queue_email(

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from compete.accounts.models import Organisation, User
 from compete.accounts.orgnr import InvalidOrgnr, normalise_orgnr
 from compete.audit.services import Actor, record
+from compete.competitions.queries import officers_of
 from compete.contracts import evidence, permissions, queries
 from compete.contracts.models import Claim, Contract, Milestone, OutcomeMilestone
 from compete.contracts.services.common import lock, required_text, tell, within_ceiling
@@ -139,7 +140,7 @@ def transition_milestone(
     if target == MilestoneState.DELIVERED:
         tell(
             "milestone_delivered",
-            queries.officers_of(contract.competition),
+            officers_of(contract.competition),
             contract.competition,
             milestone=milestone,
             contract=contract,
@@ -330,7 +331,7 @@ def transition_claim(
     record(actor, f"contract.claim_{target.value}", claim, competition=competition, before=before, after=after)
     context = {"claim": claim, "outcome": outcome, "contract": contract}
     if target == ClaimState.VERIFIED:
-        tell("claim_verified", queries.officers_of(competition), competition, **context)
+        tell("claim_verified", officers_of(competition), competition, **context)
     elif target == ClaimState.REJECTED:
         tell("claim_rejected", queries.contractor_members(contract), competition, **context)
     elif target == ClaimState.PAID:
