@@ -197,8 +197,6 @@ def published_contract(competition: Competition) -> Contract | None:
 
 
 def has_contract(user) -> bool:
-    from compete.accounts.models import Membership
-
     member_of = select(Membership.organisation_id).where(Membership.user_id == user.id)
     return db.session.scalar(select(Contract.id).where(Contract.organisation_id.in_(member_of)).limit(1)) is not None
 

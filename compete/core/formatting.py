@@ -71,3 +71,10 @@ def format_orgnr(number: str) -> str:
     if len(number) == 9 and number.isdigit():
         return f"{number[:3]} {number[3:6]} {number[6:]}"
     return number
+
+
+def spreadsheet_safe(cell):
+    """Text a spreadsheet would run as a formula is prefixed with an apostrophe (CSV/XLSX exports)."""
+    if isinstance(cell, str) and cell[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + cell
+    return cell

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from compete.audit.protocol import iso
 from compete.competitions.states import StageState
+from compete.core.formatting import spreadsheet_safe
 from compete.extensions import db
 from compete.jury import queries
 from compete.jury.models import JurySeat, ReportApproval, Score, Scorecard
@@ -86,19 +87,12 @@ def score_sheet(stage, hidden: set | frozenset = frozenset()) -> tuple[list[str]
     return header, rows
 
 
-def _safe(cell):
-    """Text a spreadsheet would run as a formula is prefixed with an apostrophe."""
-    if isinstance(cell, str) and cell[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + cell
-    return cell
-
-
 def score_sheet_csv(stage, hidden: set | frozenset = frozenset()) -> bytes:
     header, rows = score_sheet(stage, hidden)
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(header)
-    writer.writerows([[_safe(c) for c in row] for row in rows])
+    writer.writerows([[spreadsheet_safe(c) for c in row] for row in rows])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
@@ -134,7 +128,7 @@ def score_sheet_xlsx(stage, hidden: set | frozenset = frozenset()) -> bytes:
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for row in rows:
-            sheet.append([_safe(c) for c in row])
+            sheet.append([spreadsheet_safe(c) for c in row])
         sheet.freeze_panes = "A2"
         for column in sheet.columns:
             longest = max(len(str(c.value or "")) for c in column)

@@ -18,9 +18,8 @@ from compete.awards.states import ACTIONS, next_actions
 from compete.awards.views import MANAGE, _officer, _officer_competition, _refused, _stage, bp
 from compete.competitions.states import StageState
 from compete.core.errors import DomainError
-from compete.core.formatting import format_iso
+from compete.core.formatting import format_iso, spreadsheet_safe
 from compete.extensions import db
-from compete.jury.exports import _safe as csv_safe  # formula injection guard, shared with the jury's exports
 
 
 def _locale() -> str:
@@ -156,7 +155,7 @@ def complaints_csv(slug: str):
     for c in queries.complaints_of(competition):
         writer.writerow(
             [
-                csv_safe(cell)
+                spreadsheet_safe(cell)
                 for cell in (
                     c.id,
                     c.decision.stage.position,

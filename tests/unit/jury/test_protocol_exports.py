@@ -9,6 +9,7 @@ from openpyxl import load_workbook
 
 from compete.audit.protocol import build
 from compete.competitions.states import StageState
+from compete.core.formatting import spreadsheet_safe
 from compete.core.time import frozen_at
 from compete.jury import charts, exports, queries, services
 from compete.jury.models import Answer
@@ -131,9 +132,9 @@ def test_report_pdf(locked):
 
 
 def test_formula_like_text_is_neutralised():
-    assert exports._safe("=HYPERLINK(1)") == "'=HYPERLINK(1)"
-    assert exports._safe("Godt") == "Godt"
-    assert exports._safe(7) == 7
+    assert spreadsheet_safe("=HYPERLINK(1)") == "'=HYPERLINK(1)"
+    assert spreadsheet_safe("Godt") == "Godt"
+    assert spreadsheet_safe(7) == 7
 
 
 def test_distribution_chart_geometry():
