@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
-from flask import Response, abort, flash, redirect, render_template, stream_with_context, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -15,7 +13,7 @@ from compete.contracts.states import ClaimState
 from compete.contracts.views import bp, locale, or_404, refused
 from compete.core.errors import DomainError
 from compete.extensions import db
-from compete.storage.backends import StorageError, get_storage
+from compete.storage.downloads import send_stored
 
 
 def _claim(claim_id: int):
@@ -72,19 +70,6 @@ def evidence(claim_id: int):
         abort(404)
     services.record_evidence_download(claim, current_user)
     db.session.commit()
-    storage = get_storage()
-    url = storage.presigned_url(claim.evidence_storage_key, claim.evidence_filename, expires=60)
-    if url:
-        return redirect(url)
-    try:
-        chunks = storage.open(claim.evidence_storage_key)
-    except StorageError:
-        abort(503)
-    return Response(
-        stream_with_context(chunks),
-        mimetype=claim.evidence_content_type,
-        headers={
-            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(claim.evidence_filename)}",
-            "Content-Length": str(claim.evidence_size),
-        },
+    return send_stored(
+        claim.evidence_storage_key, claim.evidence_filename, claim.evidence_content_type, claim.evidence_size
     )

@@ -12,7 +12,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    stream_with_context,
     url_for,
 )
 from flask_babel import gettext as _
@@ -24,7 +23,7 @@ from compete.core.errors import DomainError
 from compete.core.formatting import format_iso
 from compete.core.time import now
 from compete.extensions import db
-from compete.storage.backends import StorageError, get_storage
+from compete.storage.downloads import send_stored
 from compete.submissions import permissions, queries, services
 from compete.submissions.forms import EmptyForm, SelfCheckForm, SubmitForm, sketch_form_class
 from compete.submissions.receipts import receipt_pdf
@@ -185,28 +184,7 @@ def download(submission_id: int, attachment_id: int):
         abort(404)
     services.record_access(current_user, submission, "file_downloaded", attachment=attachment)
     db.session.commit()
-    storage = get_storage()
-    url = storage.presigned_url(attachment.storage_key, attachment.filename, expires=60)
-    if url:
-        return redirect(url)
-    try:
-        chunks = storage.open(attachment.storage_key)
-    except StorageError:
-        abort(503)
-    return Response(
-        stream_with_context(chunks),
-        mimetype=attachment.content_type,
-        headers={
-            "Content-Disposition": f"attachment; filename*=UTF-8''{_quote(attachment.filename)}",
-            "Content-Length": str(attachment.size),
-        },
-    )
-
-
-def _quote(name: str) -> str:
-    from urllib.parse import quote
-
-    return quote(name)
+    return send_stored(attachment.storage_key, attachment.filename, attachment.content_type, attachment.size)
 
 
 @bp.route("/submissions/<int:submission_id>/submit", methods=["GET", "POST"])
