@@ -6,9 +6,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from sqlalchemy import and_, or_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
-from compete.accounts.models import Membership
 from compete.audit.models import AuditEntry
 from compete.competitions.models import Stage
 from compete.extensions import db
@@ -18,7 +17,6 @@ from compete.jury.models import (
     Assignment,
     AssignmentMode,
     AssignmentPlan,
-    Clarification,
     ConsensusRemark,
     EntryDeclaration,
     JurySeat,
@@ -353,44 +351,6 @@ def progress(stage: Stage) -> dict:
     return {"plan": grid.plan, "jurors": jurors, "entries": per_entry, "short": short}
 
 
-# --- clarifications ------------------------------------------------------------------------------
-
-
-def clarifications_for(submission: Submission) -> list[Clarification]:
-    """The minutes about one entry, oldest first."""
-    return list(
-        db.session.scalars(
-            select(Clarification)
-            .where(Clarification.submission_id == submission.id)
-            .order_by(Clarification.asked_at, Clarification.id)
-        )
-    )
-
-
-def clarifications_of_stage(stage: Stage) -> list[Clarification]:
-    return list(
-        db.session.scalars(
-            select(Clarification)
-            .where(Clarification.stage_id == stage.id)
-            .options(selectinload(Clarification.submission), selectinload(Clarification.seat))
-            .order_by(Clarification.asked_at, Clarification.id)
-        )
-    )
-
-
-def clarifications_for_user(user) -> list[Clarification]:
-    """Questions forwarded to any organisation the user is a member of (never the juror's name)."""
-    return list(
-        db.session.scalars(
-            select(Clarification)
-            .join(Submission, Submission.id == Clarification.submission_id)
-            .join(Membership, Membership.organisation_id == Submission.organisation_id)
-            .where(Membership.user_id == user.id, Clarification.forwarded_at.is_not(None))
-            .order_by(Clarification.forwarded_at.desc(), Clarification.id)
-        )
-    )
-
-
 def stage_events(stage: Stage) -> dict:
     """When the ranking locked and the stage was de-anonymised: action -> time, from the audit trail."""
     return dict(
@@ -411,3 +371,11 @@ def has_seat(user) -> bool:
         )
         is not None
     )
+
+
+# The minutes of the jury's clarification questions (R26) live in their own module.
+from compete.jury.queries.clarifications import (  # noqa: E402, F401
+    clarifications_for,
+    clarifications_for_user,
+    clarifications_of_stage,
+)
