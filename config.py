@@ -28,6 +28,11 @@ def env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def remember_cookie_duration(days: str) -> timedelta:
+    """REMEMBER_COOKIE_DAYS, between 1 and at most 30 days whatever is configured."""
+    return timedelta(days=min(30, max(1, int(days))))
+
+
 class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
     SQLALCHEMY_DATABASE_URI = database_url(f"sqlite:///{INSTANCE_DIR / 'compete.sqlite'}")
@@ -77,7 +82,7 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
-    REMEMBER_COOKIE_DURATION = timedelta(days=min(30, max(1, int(os.environ.get("REMEMBER_COOKIE_DAYS", "30")))))
+    REMEMBER_COOKIE_DURATION = remember_cookie_duration(os.environ.get("REMEMBER_COOKIE_DAYS", "30"))
     # Login throttling (state in the database): failures for one account from one IP address lock
     # that address out of that account; failures for one account from all addresses lock the account.
     # A correct password for an account that is not locked logs in, whatever else its IP did.
