@@ -91,7 +91,9 @@ def test_log_out_everywhere_ends_another_browsers_session(app):
     phone = logged_in(app, user.email, remember=True)
     response = laptop.post("/profile/logout-everywhere")
     assert (response.status_code, response.headers["Location"]) == (302, "/profile")
-    assert laptop.get("/profile").status_code == 200
+    page = laptop.get("/profile")
+    assert page.status_code == 200
+    assert "Du er logget ut i alle andre nettlesere og på alle andre enheter." in page.get_data(as_text=True)
     assert phone.get("/profile").status_code == 302
     assert copy_of(app, phone, "remember_token").get("/profile").status_code == 302
 
