@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import has_request_context, session
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import selectinload
 
 from compete.accounts.models import (
@@ -161,6 +161,24 @@ def count_mail_requests(
     if ip is not None:
         query = query.where(AccountMailRequest.ip == ip)
     return db.session.scalar(query) or 0
+
+
+def mail_requests_for(email: str) -> list[AccountMailRequest]:
+    return list(
+        db.session.scalars(
+            select(AccountMailRequest)
+            .where(func.lower(AccountMailRequest.email) == email.strip().lower())
+            .order_by(AccountMailRequest.id)
+        )
+    )
+
+
+def delete_handled_mail_requests(*, before: datetime) -> None:
+    db.session.execute(
+        delete(AccountMailRequest).where(
+            AccountMailRequest.processed_at.is_not(None), AccountMailRequest.requested_at < before
+        )
+    )
 
 
 def pending_mail_requests(limit: int) -> list[AccountMailRequest]:

@@ -117,8 +117,15 @@ _HANDLERS = {
 }
 
 
+KEEP_HANDLED_REQUESTS = timedelta(days=30)
+
+
 def process_mail_requests(limit: int = 100) -> int:
-    """Answer pending requests, oldest first (flush only); the caller commits. Returns how many."""
+    """Answer pending requests, oldest first (flush only); the caller commits. Returns how many.
+
+    Handled requests (address, IP address, time) are deleted after 30 days.
+    """
+    queries.delete_handled_mail_requests(before=now() - KEEP_HANDLED_REQUESTS)
     handled = 0
     for request in queries.pending_mail_requests(limit):
         _HANDLERS[request.kind](request)

@@ -168,6 +168,10 @@ def export_user_data(user: User) -> dict:
             }
             for m in queries.memberships_of(user)
         ],
+        "account_requests": [
+            {"kind": r.kind.value, "at": format_iso(r.requested_at), "ip": r.ip, "answered": r.processed_at is not None}
+            for r in queries.mail_requests_for(user.email)
+        ],
         "login_attempts": [
             {"at": format_iso(a.at), "ip": a.ip, "succeeded": a.succeeded}
             for a in queries.login_attempts_for(user.email)

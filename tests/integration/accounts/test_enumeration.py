@@ -113,3 +113,18 @@ def test_handled_registration_keeps_no_password_hash(app):
     process_mail_requests()
     request = db.session.scalars(select(AccountMailRequest)).one()
     assert (request.password_hash, request.processed_at is not None) == (None, True)
+
+
+def test_handled_requests_are_deleted_after_30_days_and_exported_until_then(app, clock):
+    clock.set(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
+    user = make_user("old-request@example.test")
+    reset(app.test_client(), user.email, ip="192.0.2.9")
+    process_mail_requests()
+    client = app.test_client()
+    client.post("/login", data={"email": user.email, "password": PASSWORD})
+    exported = client.get("/profile/export.json").get_json()["account_requests"]
+    assert exported == [{"kind": "reset", "at": "2026-03-02T09:00:00Z", "ip": "192.0.2.9", "answered": True}]
+    clock.advance(timedelta(days=30, seconds=1))
+    reset(app.test_client(), "someone-else@example.test")
+    process_mail_requests()
+    assert [r.email for r in db.session.scalars(select(AccountMailRequest))] == ["someone-else@example.test"]
