@@ -68,7 +68,7 @@ def test_password_change_needs_the_current_password(app):
     token = user.session_token
     response = browser.post("/profile/password", data={"current_password": "not it", "password": "a brand new one!"})
     assert response.status_code == 400
-    assert "Your current password is not correct." in response.get_data(as_text=True)
+    assert "Det nåværende passordet er ikke riktig." in response.get_data(as_text=True)
     assert user.session_token == token
 
 
