@@ -5,6 +5,7 @@ production); DATABASE_URL selects the database in every configuration.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -25,6 +26,11 @@ def env_bool(name: str, default: bool) -> bool:
     if value is None:
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def remember_cookie_duration(days: str) -> timedelta:
+    """REMEMBER_COOKIE_DAYS, between 1 and at most 30 days whatever is configured."""
+    return timedelta(days=min(30, max(1, int(days))))
 
 
 class Config:
@@ -66,17 +72,31 @@ class Config:
     ARGON2_MEMORY_COST = 65536
     ARGON2_PARALLELISM = 4
 
-    # Login throttling: after this many failures within the window, wait.
-    LOGIN_MAX_FAILURES_PER_ACCOUNT = int(os.environ.get("LOGIN_MAX_FAILURES_PER_ACCOUNT", "5"))
-    LOGIN_MAX_FAILURES_PER_IP = int(os.environ.get("LOGIN_MAX_FAILURES_PER_IP", "20"))
-    LOGIN_THROTTLE_WINDOW_SECONDS = int(os.environ.get("LOGIN_THROTTLE_WINDOW_SECONDS", "900"))
-
     TOKEN_MAX_AGE_SECONDS = 24 * 3600
     RESET_TOKEN_MAX_AGE_SECONDS = 3600
 
-    REMEMBER_COOKIE_HTTPONLY = True
+    # --- Sessions, login throttling and proxies (README "Security") ---------------------------
+    # Sessions end on the server: logout, password change/reset and "log out everywhere" give the
+    # user a new session token, which every session and remember cookie must carry.
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_DURATION = remember_cookie_duration(os.environ.get("REMEMBER_COOKIE_DAYS", "30"))
+    # Login throttling (state in the database): failures for one account from one IP address lock
+    # that address out of that account; failures for one account from all addresses lock the account.
+    # A correct password for an account that is not locked logs in, whatever else its IP did.
+    LOGIN_MAX_FAILURES_PER_IP_AND_ACCOUNT = int(os.environ.get("LOGIN_MAX_FAILURES_PER_IP_AND_ACCOUNT", "5"))
+    LOGIN_MAX_FAILURES_PER_ACCOUNT = int(os.environ.get("LOGIN_MAX_FAILURES_PER_ACCOUNT", "20"))
+    LOGIN_THROTTLE_WINDOW_SECONDS = int(os.environ.get("LOGIN_THROTTLE_WINDOW_SECONDS", "900"))
+    # Registration, reset and verification mails: at most this many per address (each kind) and per
+    # IP address (all kinds) within the window; further requests get the same answer and no mail.
+    ACCOUNT_MAIL_MAX_PER_ADDRESS = int(os.environ.get("ACCOUNT_MAIL_MAX_PER_ADDRESS", "3"))
+    ACCOUNT_MAIL_MAX_PER_IP = int(os.environ.get("ACCOUNT_MAIL_MAX_PER_IP", "20"))
+    ACCOUNT_MAIL_WINDOW_SECONDS = int(os.environ.get("ACCOUNT_MAIL_WINDOW_SECONDS", "3600"))
+    # Reverse proxies in front of the app that append to X-Forwarded-For/-Proto (0: none, the
+    # connecting address is the client). Set it to exactly the number of proxies you run.
+    TRUSTED_PROXY_HOPS = int(os.environ.get("TRUSTED_PROXY_HOPS", "0"))
 
     # Warn when a submission window is shorter than this many days (R7).
     MIN_SUBMISSION_WINDOW_DAYS = int(os.environ.get("MIN_SUBMISSION_WINDOW_DAYS", "14"))

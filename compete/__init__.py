@@ -6,6 +6,7 @@ from pathlib import Path
 
 from flask import Flask
 from sqlalchemy import event
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from compete.extensions import babel, csrf, db, login_manager, mail, migrate
 
@@ -50,6 +51,11 @@ def create_app(config=None, **overrides) -> Flask:
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(str(ROOT / "compete" / d / "translations") for d in DOMAINS)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         Path(app.config["SQLALCHEMY_DATABASE_URI"][len("sqlite:///") :]).parent.mkdir(parents=True, exist_ok=True)
+
+    if app.config.get("TRUSTED_PROXY_HOPS", 0) > 0:
+        # Only as many X-Forwarded-For/-Proto entries as there are proxies we run are believed.
+        hops = app.config["TRUSTED_PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)

@@ -21,14 +21,21 @@ def outbox():
     pass
 
 
-@outbox.command("send", help="Send pending e-mail (once, or keep running with --loop).")
+@outbox.command(
+    "send", help="Answer queued registration/reset requests, then send pending e-mail (once, or with --loop)."
+)
 @click.option("--loop", is_flag=True, help="Keep polling until interrupted.")
 @click.option("--interval", default=5.0, show_default=True, help="Seconds between polls with --loop.")
 @with_appcontext
 def outbox_send(loop: bool, interval: float):
+    from compete.accounts.services import process_mail_requests
     from compete.notifications.services import send_pending
 
     while True:
+        handled = process_mail_requests()
+        db.session.commit()
+        if handled:
+            click.echo(f"answered {handled} account requests")
         sent, failed = send_pending()
         click.echo(f"sent {sent}, failed {failed}")
         if not loop:

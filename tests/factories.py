@@ -184,7 +184,7 @@ def make_competition(
 def login(client, user: User, organisation: Organisation | None = None) -> None:
     """Log `user` in on the test client (Flask-Login's session keys)."""
     with client.session_transaction() as session:
-        session["_user_id"] = str(user.id)
+        session["_user_id"] = user.get_id()
         session["_fresh"] = True
         if organisation is not None:
             session["org_id"] = organisation.id

@@ -90,6 +90,13 @@ class ResetPasswordForm(FlaskForm):
     password = _password_field(_l("New password"))
 
 
+class PasswordChangeForm(FlaskForm):
+    current_password = PasswordField(
+        _l("Current password"), validators=[DataRequired(message=_l("Enter your current password."))]
+    )
+    password = _password_field(_l("New password"))
+
+
 class ProfileForm(FlaskForm):
     name = StringField(_l("Your name"), validators=[DataRequired(message=_l("Enter your name.")), Length(max=200)])
     language = RadioField(_l("Preferred language"), choices=LANGUAGE_CHOICES, validators=[DataRequired()])

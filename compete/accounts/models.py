@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import enum
-import hashlib
+import hmac
+import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
@@ -34,6 +35,10 @@ class MemberRole(enum.StrEnum):
     MEMBER = "member"
 
 
+def new_session_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
 def _enum(cls, name):
     return Enum(cls, name=name, native_enum=False, length=32, values_callable=lambda e: [m.value for m in e])
 
@@ -51,6 +56,9 @@ class User(UserMixin, TimestampMixin, db.Model):
     email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     privacy_accepted_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
     password_changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    # Every session and remember cookie carries this; a new value (logout, password change or
+    # reset, "log out everywhere") makes all earlier ones worthless on every web instance.
+    session_token: Mapped[str] = mapped_column(String(64), default=new_session_token, nullable=False)
 
     memberships: Mapped[list[Membership]] = relationship(back_populates="user", cascade="all, delete-orphan")
 
@@ -64,13 +72,11 @@ class User(UserMixin, TimestampMixin, db.Model):
     def is_verified(self) -> bool:
         return self.email_verified_at is not None
 
-    @property
-    def session_stamp(self) -> str:
-        """Changes whenever the password changes: sessions and remember cookies carry it."""
-        return hashlib.sha256(self.password_changed_at.isoformat().encode()).hexdigest()[:16]
+    def get_id(self) -> str:  # Flask-Login: "<id>:<session token>", also inside the remember cookie
+        return f"{self.id}:{self.session_token}"
 
-    def get_id(self) -> str:  # Flask-Login: "<id>:<stamp>" so a password change logs out everywhere
-        return f"{self.id}:{self.session_stamp}"
+    def has_session_token(self, token: str) -> bool:
+        return hmac.compare_digest(self.session_token.encode(), token.encode())
 
     def __repr__(self) -> str:
         return f"<User {self.email}>"
@@ -153,3 +159,30 @@ class LoginAttempt(db.Model):
     ip: Mapped[str] = mapped_column(String(64), nullable=False, index=True)
     succeeded: Mapped[bool] = mapped_column(Boolean, nullable=False)
     at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, index=True)
+
+
+class MailRequestKind(enum.StrEnum):
+    REGISTER = "register"
+    RESET = "reset"
+    VERIFY = "verify"
+
+
+class AccountMailRequest(db.Model):
+    """A registration, reset or verification request, answered later by the worker.
+
+    The request only stores this row, so the answer is the same, and as fast, whether or
+    not the address has an account; counting these rows limits mails per address and per IP.
+    """
+
+    __tablename__ = "account_mail_requests"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[MailRequestKind] = mapped_column(_enum(MailRequestKind, "mail_request_kind"), nullable=False)
+    email: Mapped[str] = mapped_column(String(254), nullable=False, index=True)
+    ip: Mapped[str] = mapped_column(String(64), nullable=False, index=True)
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, index=True)
+    language: Mapped[str] = mapped_column(String(5), default="nb", nullable=False)
+    # Registration only; the hash is removed once the request is handled.
+    name: Mapped[str | None] = mapped_column(String(200))
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -5,25 +5,35 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import has_request_context, session
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import selectinload
 
-from compete.accounts.models import BuyerStatus, Invitation, LoginAttempt, Membership, Organisation, User
+from compete.accounts.models import (
+    AccountMailRequest,
+    BuyerStatus,
+    Invitation,
+    LoginAttempt,
+    MailRequestKind,
+    Membership,
+    Organisation,
+    User,
+)
 from compete.accounts.permissions import can_act
 from compete.extensions import db, login_manager
 
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    """Sessions carry "<id>:<stamp>"; a stamp from before the last password change is refused.
+    """Sessions and remember cookies carry "<id>:<session token>" (User.get_id).
 
-    A bare id (tests/factories.login writes one into the signed session) is accepted.
+    The token is compared with the one in the database, so a session or remember cookie
+    issued before the last logout, password change or reset is refused on every instance.
     """
-    raw_id, _, stamp = user_id.partition(":")
-    if not raw_id.isdigit():
+    raw_id, _, token = user_id.partition(":")
+    if not raw_id.isdigit() or not token:
         return None
     user = db.session.get(User, int(raw_id))
-    if user is None or (stamp and stamp != user.session_stamp):
+    if user is None or not user.has_session_token(token):
         return None
     return user
 
@@ -137,3 +147,48 @@ def acting_organisation(user) -> Organisation | None:
         if m.organisation_id == chosen:
             return m.organisation
     return memberships[0].organisation
+
+
+def count_mail_requests(
+    *, since: datetime, kind: MailRequestKind | None = None, email: str | None = None, ip: str | None = None
+) -> int:
+    """Registration/reset/verification requests stored since `since`, for an address (of one kind) or an IP."""
+    query = select(func.count(AccountMailRequest.id)).where(AccountMailRequest.requested_at > since)
+    if kind is not None:
+        query = query.where(AccountMailRequest.kind == kind)
+    if email is not None:
+        query = query.where(func.lower(AccountMailRequest.email) == email.strip().lower())
+    if ip is not None:
+        query = query.where(AccountMailRequest.ip == ip)
+    return db.session.scalar(query) or 0
+
+
+def mail_requests_for(email: str) -> list[AccountMailRequest]:
+    return list(
+        db.session.scalars(
+            select(AccountMailRequest)
+            .where(func.lower(AccountMailRequest.email) == email.strip().lower())
+            .order_by(AccountMailRequest.id)
+        )
+    )
+
+
+def delete_handled_mail_requests(*, before: datetime) -> None:
+    db.session.execute(
+        delete(AccountMailRequest).where(
+            AccountMailRequest.processed_at.is_not(None), AccountMailRequest.requested_at < before
+        )
+    )
+
+
+def pending_mail_requests(limit: int) -> list[AccountMailRequest]:
+    """Requests not yet answered, oldest first; locked (skipping rows another worker holds) on PostgreSQL."""
+    return list(
+        db.session.scalars(
+            select(AccountMailRequest)
+            .where(AccountMailRequest.processed_at.is_(None))
+            .order_by(AccountMailRequest.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+    )

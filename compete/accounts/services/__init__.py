@@ -4,6 +4,13 @@ Services take plain values and models, flush only, audit every write and queue
 e-mail in the same transaction. Refusals raise DomainError with a translatable message.
 """
 
+from compete.accounts.services.login import LoginThrottled, authenticate, check_throttle
+from compete.accounts.services.mail_requests import (
+    process_mail_requests,
+    request_password_reset,
+    request_registration,
+    request_verification,
+)
 from compete.accounts.services.organisations import (
     INVITATION_MAX_AGE_SECONDS,
     accept_invitation,
@@ -15,16 +22,14 @@ from compete.accounts.services.organisations import (
     request_buyer_status,
     set_officer,
 )
+from compete.accounts.services.sessions import change_password, end_sessions
 from compete.accounts.services.users import (
     LANGUAGES,
-    LoginThrottled,
-    authenticate,
-    check_throttle,
+    create_user,
     export_user_data,
-    register,
-    request_password_reset,
     reset_password,
     reset_token,
+    send_reset,
     send_verification,
     update_profile,
     user_for_reset_token,
@@ -38,18 +43,24 @@ __all__ = [
     "LoginThrottled",
     "accept_invitation",
     "authenticate",
+    "change_password",
     "check_throttle",
     "create_organisation",
+    "create_user",
     "decide_buyer",
+    "end_sessions",
     "export_user_data",
     "invitation_for_token",
     "invitation_token",
     "invite",
-    "register",
+    "process_mail_requests",
     "request_buyer_status",
     "request_password_reset",
+    "request_registration",
+    "request_verification",
     "reset_password",
     "reset_token",
+    "send_reset",
     "send_verification",
     "set_officer",
     "update_profile",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from flask import Response, abort, flash, redirect, render_template, request, session, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import refresh
 from flask_login import current_user, login_required, login_user, logout_user
@@ -13,6 +13,7 @@ from compete.accounts import services
 from compete.accounts.forms import (
     EmptyForm,
     LoginForm,
+    PasswordChangeForm,
     ProfileForm,
     RegisterForm,
     ResetPasswordForm,
@@ -56,6 +57,10 @@ def logout():
     if not form.validate_on_submit():
         abort(400)
     language = getattr(current_user, "language", None)
+    if current_user.is_authenticated:
+        # A new session token: this cookie, any copy of it and every remember cookie stop working.
+        services.end_sessions(current_user, "logout")
+        db.session.commit()
     logout_user()
     session.pop("org_id", None)
     if language:
@@ -73,25 +78,21 @@ def register():
     error = None
     if form.validate_on_submit():
         try:
-            user = services.register(
+            services.request_registration(
                 form.name.data,
                 form.email.data,
                 form.password.data,
                 language=_current_language(),
+                ip=_client_ip(),
                 privacy_accepted=bool(form.privacy.data),
             )
         except DomainError as exc:
             error = exc.message
         else:
-            # The same page whether or not the address already had an account (no enumeration):
-            # rendered before the new user is logged in.
-            page = render_template(
-                "accounts/check_email.html", next_url=_safe_next(form.next.data, "/") if form.next.data else None
-            )
-            if user is not None:
-                login_user(user)
+            # The same page, and nobody signed in, whether or not the address already has an account.
             db.session.commit()
-            return page
+            next_url = _safe_next(form.next.data, "/") if form.next.data else None
+            return render_template("accounts/check_email.html", next_url=next_url)
     return render_template("accounts/register.html", form=form, error=error)
 
 
@@ -115,9 +116,9 @@ def resend_verification():
     if current_user.is_verified:
         flash(_("Your e-mail address is already verified."), "info")
     else:
-        services.send_verification(current_user)
+        services.request_verification(current_user, ip=_client_ip())
         db.session.commit()
-        flash(_("We have sent a new link to %(email)s.", email=current_user.email), "success")
+        flash(_("We will send a new link to %(email)s.", email=current_user.email), "success")
     return redirect(url_for("accounts.profile"))
 
 
@@ -128,7 +129,7 @@ def resend_verification():
 def reset_request():
     form = ResetRequestForm()
     if form.validate_on_submit():
-        services.request_password_reset(form.email.data)
+        services.request_password_reset(form.email.data, ip=_client_ip())
         db.session.commit()
         return render_template(
             "accounts/message.html",
@@ -155,7 +156,7 @@ def reset_password(token: str):
         except DomainError as exc:
             error = exc.message
         else:
-            db.session.commit()
+            db.session.commit()  # the new session token has ended every session of the user
             logout_user()
             flash(_("Your password has been changed. Log in with the new password."), "success")
             return redirect(url_for("accounts.login"))
@@ -180,7 +181,56 @@ def profile():
             refresh()
             flash(_("Your profile is saved."), "success")
             return redirect(url_for("accounts.profile"))
-    return render_template("accounts/profile.html", form=form, resend_form=EmptyForm())
+    return _profile_page(form)
+
+
+def _profile_page(form=None, password_form=None, status=200):
+    return (
+        render_template(
+            "accounts/profile.html",
+            form=form if form is not None else ProfileForm(formdata=None, obj=current_user),
+            password_form=password_form if password_form is not None else PasswordChangeForm(formdata=None),
+            resend_form=EmptyForm(),
+            sessions_form=EmptyForm(),
+        ),
+        status,
+    )
+
+
+def _keep_this_session() -> None:
+    """After a new session token: sign this browser in again with it (and renew its remember cookie)."""
+    remembered = request.cookies.get(current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")) is not None
+    login_user(current_user._get_current_object(), remember=remembered)
+
+
+@bp.post("/profile/password")
+@login_required
+def change_password():
+    form = PasswordChangeForm()
+    if not form.validate_on_submit():
+        return _profile_page(password_form=form, status=400)
+    try:
+        services.change_password(current_user, form.current_password.data, form.password.data)
+    except DomainError as exc:
+        form.current_password.errors = [exc.message]
+        return _profile_page(password_form=form, status=400)
+    db.session.commit()
+    _keep_this_session()
+    flash(_("Your password has been changed. You are logged out everywhere else."), "success")
+    return redirect(url_for("accounts.profile"))
+
+
+@bp.post("/profile/logout-everywhere")
+@login_required
+def logout_everywhere():
+    form = EmptyForm()
+    if not form.validate_on_submit():
+        abort(400)
+    services.end_sessions(current_user, "everywhere")
+    db.session.commit()
+    _keep_this_session()
+    flash(_("You are logged out on every other browser and device."), "success")
+    return redirect(url_for("accounts.profile"))
 
 
 @bp.get("/profile/export.json")

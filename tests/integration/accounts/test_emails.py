@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from compete.accounts import services
+from compete.accounts import queries, services
 from compete.notifications.services import send_pending
 from tests.factories import make_org, make_user
 
@@ -34,7 +34,10 @@ def body(message) -> str:
 )
 def test_registration_attempt_mail_in_recipients_language(app, smtp, language, subject, greeting, sentence):
     make_user("aase@example.test", name="Åse Ærlig Øvrebø", language=language)
-    services.register("Someone", "aase@example.test", "twelve chars ok", language="en", privacy_accepted=True)
+    services.request_registration(
+        "Someone", "aase@example.test", "twelve chars ok", language="en", ip="10.0.0.1", privacy_accepted=True
+    )
+    services.process_mail_requests()
     assert send_pending() == (1, 0)
     [message] = smtp.messages
     assert (message["To"], message["Subject"]) == ("aase@example.test", subject)
@@ -69,8 +72,12 @@ def test_invitation_mail_with_absolute_link(app, smtp, clock, language, subject)
 
 def test_verification_and_reset_mails_in_nynorsk(app, smtp, clock):
     clock.set(T0)
-    user = services.register("Ståle", "staale@example.test", "twelve chars ok", language="nn", privacy_accepted=True)
-    services.request_password_reset("staale@example.test")
+    services.request_registration(
+        "Ståle", "staale@example.test", "twelve chars ok", language="nn", ip="10.0.0.1", privacy_accepted=True
+    )
+    services.request_password_reset("staale@example.test", ip="10.0.0.1")
+    assert services.process_mail_requests() == 2
+    user = queries.user_by_email("staale@example.test")
     assert send_pending() == (2, 0)
     verify, reset = smtp.messages
     assert (verify["Subject"], reset["Subject"]) == (

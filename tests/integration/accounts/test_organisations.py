@@ -3,6 +3,7 @@ import re
 from sqlalchemy import select
 
 from compete.accounts.models import BuyerStatus, MemberRole, Membership, Organisation, OrgCategory
+from compete.accounts.services import process_mail_requests
 from compete.audit.models import AuditEntry
 from compete.extensions import db
 from tests.factories import login, make_org, make_user
@@ -101,6 +102,9 @@ def test_invitation_without_account_leads_to_registration_then_acceptance(client
         },
     )
     assert f'href="{path}"' in done.get_data(as_text=True)
+    assert client.post(path).status_code == 302  # registering signs nobody in: the account comes from the worker
+    assert process_mail_requests() == 1
+    client.post("/login", data={"email": "brand-new@example.test", "password": "twelve chars ok"})
     accept = client.post(path)
     assert accept.headers["Location"] == f"/organisations/{org.id}"
     member = db.session.scalars(select(Membership).where(Membership.organisation_id == org.id)).all()

@@ -24,7 +24,7 @@ def prepared(live_app):
         services.save_draft(submission, s.user, GOOD_CONTENT)
         services.add_attachment(submission, s.user, "sketch", "s.pdf", make_pdf())
         db.session.commit()
-        ids = (submission.id, s.user.id, s.organisation.id, s.stage.deadline_at)
+        ids = (submission.id, s.user.get_id(), s.organisation.id, s.stage.deadline_at)
     yield live_app, ids
     clock_module.unfreeze()
 
@@ -34,7 +34,7 @@ def _clients(app, user_id, org_id, submission_id):
     for _ in range(THREADS):
         client = app.test_client()
         with client.session_transaction() as session:
-            session["_user_id"] = str(user_id)
+            session["_user_id"] = user_id  # "<id>:<session token>"
             session["org_id"] = org_id
         page = client.get(f"/submissions/{submission_id}/submit").get_data(as_text=True)
         token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
