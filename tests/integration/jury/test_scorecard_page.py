@@ -105,7 +105,7 @@ def test_submitting_goes_to_the_next_entry_and_says_submitted(client, jury):
 
 
 def test_my_seats_say_what_needs_action(client, jury):
-    setup, entries, seats = jury
+    _setup, entries, seats = jury
     login_as(client, seats[0].user)
     assert "lever habilitetserklæringen din" in client.get("/jury").get_data(as_text=True)
     declare_all_clear(seats[0], entries)
