@@ -23,6 +23,7 @@ GET_MATRIX = {
     "receipts_csv": (302, 403, 403, 200, 403, 200),
     "extend": (302, 403, 403, 200, 403, 403),
     "formal_check": (302, 403, 403, 200, 403, 200),
+    "withdraw": (302, 200, 403, 403, 403, 403),  # the confirmation page
 }
 POST_MATRIX = {
     "autosave": (401, 200, 403, 403, 403, 403),  # JSON: 401 so the page can say so
