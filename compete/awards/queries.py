@@ -143,12 +143,10 @@ def notices_of_user(user: User, *, sent_only: bool = False) -> list[Notice]:
         query = query.join(Decision, Decision.id == Notice.decision_id).where(Decision.notices_sent_at.is_not(None))
     return list(
         db.session.scalars(
-            query
-            .options(
+            query.options(
                 selectinload(Notice.organisation),
                 selectinload(Notice.decision).selectinload(Decision.stage).selectinload(Stage.competition),
-            )
-            .order_by(Notice.queued_at.desc(), Notice.id.desc())
+            ).order_by(Notice.queued_at.desc(), Notice.id.desc())
         )
     )
 
