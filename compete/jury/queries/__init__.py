@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from sqlalchemy import and_, or_, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from compete.audit.models import AuditEntry
 from compete.competitions.models import Stage
@@ -423,3 +423,32 @@ def next_in_queue(queue: list[QueueItem], submission_id: int) -> QueueItem | Non
         if item.entry.id != submission_id and item.card_state != "submitted":
             return item
     return None
+
+
+LOCKED_STATES = ("ranking_locked", "deanonymised", "decided")
+
+
+def submission_panel(submission: Submission) -> dict:
+    """Clarifications about one entry and, after the lock, its submitted scorecards (with their
+    scores and jurors) and the jury's agreed remark: four queries whatever the size."""
+    stage = submission.stage
+    locked = str(stage.state) in LOCKED_STATES
+    cards = []
+    remark = None
+    if locked:
+        cards = list(
+            db.session.scalars(
+                select(Scorecard)
+                .where(Scorecard.submission_id == submission.id, Scorecard.submitted_at.is_not(None))
+                .options(selectinload(Scorecard.scores), joinedload(Scorecard.seat).joinedload(JurySeat.user))
+                .order_by(Scorecard.seat_id)
+            ).unique()
+        )
+        remark = db.session.scalar(select(ConsensusRemark.text).where(ConsensusRemark.submission_id == submission.id))
+    return {
+        "clarifications": clarifications_for(submission),
+        "locked": locked,
+        "cards": cards,
+        "remark": remark,
+        "criteria": {c.id: c.name for c in stage.criteria},
+    }

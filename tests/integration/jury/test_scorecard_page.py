@@ -69,7 +69,7 @@ def test_entry_shows_its_place_in_the_queue_and_the_slot_label(client, jury):
     queue = [item.entry.code for item in queries.seat_queue(seats[0])]
     html = client.get(f"/jury/stages/{setup.stage.id}/entries/{entries[0].code}").get_data(as_text=True)
     position = queue.index(entries[0].code) + 1
-    assert f"Innlegg {position} av 3 i køen din" in html
+    assert f"Bidrag {position} av 3 i køen din" in html
     assert "Vedlegg: Idea sketch (PDF)" in html
     assert "Vedlegg: sketch" not in html
     inline = f"/jury/stages/{setup.stage.id}/entries/{entries[0].code}/files/{attachment.id}?inline=1"
@@ -94,7 +94,7 @@ def test_submitting_goes_to_the_next_entry_and_says_submitted(client, jury):
     first = client.post(f"/jury/stages/{setup.stage.id}/entries/{queue[0].code}", data={**data, "action": "submit"})
     assert first.headers["Location"] == f"/jury/stages/{setup.stage.id}/entries/{queue[1].code}"
     page = client.get(first.headers["Location"]).get_data(as_text=True)
-    assert "Poengkortet ditt er sendt inn. Her er neste innlegg i køen din." in page
+    assert "Poengkortet ditt er sendt inn. Her er neste bidrag i køen din." in page
     draft = client.post(f"/jury/stages/{setup.stage.id}/entries/{queue[1].code}", data={**data, "action": "save"})
     assert draft.headers["Location"] == f"/jury/stages/{setup.stage.id}/entries/{queue[1].code}"
     assert "Utkastet til poeng er lagret." in client.get(draft.headers["Location"]).get_data(as_text=True)
@@ -111,7 +111,7 @@ def test_my_seats_say_what_needs_action(client, jury):
     declare_all_clear(seats[0], entries)
     score(seats[0], entries[0], [5, 5, 5, 5])
     db.session.commit()
-    assert "gi poeng på 2 gjenstående innlegg" in client.get("/jury").get_data(as_text=True)
+    assert "gi poeng på 2 gjenstående bidrag" in client.get("/jury").get_data(as_text=True)
     for entry in entries[1:]:
         score(seats[0], entry, [5, 5, 5, 5])
     db.session.commit()
