@@ -134,18 +134,19 @@ def has_decision(competition: Competition) -> bool:
     )
 
 
-def notices_of_user(user: User) -> list[Notice]:
-    """The decision letters to any organisation the user belongs to (their outcomes, R38)."""
+def notices_of_user(user: User, *, sent_only: bool = False) -> list[Notice]:
+    """The decision letters to any organisation the user belongs to (their outcomes, R38);
+    with `sent_only`, only those of decisions whose notices have been sent (R31)."""
     org_ids = select(Membership.organisation_id).where(Membership.user_id == user.id)
+    query = select(Notice).where(Notice.organisation_id.in_(org_ids))
+    if sent_only:
+        query = query.join(Decision, Decision.id == Notice.decision_id).where(Decision.notices_sent_at.is_not(None))
     return list(
         db.session.scalars(
-            select(Notice)
-            .where(Notice.organisation_id.in_(org_ids))
-            .options(
+            query.options(
                 selectinload(Notice.organisation),
                 selectinload(Notice.decision).selectinload(Decision.stage).selectinload(Stage.competition),
-            )
-            .order_by(Notice.queued_at.desc(), Notice.id.desc())
+            ).order_by(Notice.queued_at.desc(), Notice.id.desc())
         )
     )
 

@@ -128,9 +128,22 @@ def diff(old: dict, new: dict) -> list[Change]:
 
 
 @dataclass(frozen=True)
+class Problem:
+    """One missing or wrong item of a call, and where the officer fixes it: `fix` names the form
+    ("settings", "eligibility", "stage", "criteria", "new_stage"), `position` the stage if any."""
+
+    message: object
+    fix: str = "settings"
+    position: int | None = None
+
+    def __str__(self) -> str:
+        return str(self.message)
+
+
+@dataclass(frozen=True)
 class Check:
-    errors: list[str]
-    warnings: list[str]
+    errors: list[Problem]
+    warnings: list[Problem]
 
     @property
     def ok(self) -> bool:
@@ -139,40 +152,50 @@ class Check:
 
 def check_call(competition: Competition, *, at: datetime, min_window_days: int = 14) -> Check:
     """Every missing or wrong item that blocks publication (R1, R2, R3, R5), and R7 warnings."""
-    errors: list[str] = []
-    warnings: list[str] = []
+    errors: list[Problem] = []
+    warnings: list[Problem] = []
     if not competition.background.strip():
-        errors.append(_l("Background and need are missing."))
+        errors.append(Problem(_l("Background and need are missing.")))
     if competition.budget <= 0:
-        errors.append(_l("The budget is missing."))
+        errors.append(Problem(_l("The budget is missing.")))
     if competition.jury_binding is None:
-        errors.append(_l("State whether the jury is binding or advisory."))
+        errors.append(Problem(_l("State whether the jury is binding or advisory.")))
     if competition.follow_on_contract is None:
-        errors.append(_l("State whether a follow-on contract may be awarded."))
+        errors.append(Problem(_l("State whether a follow-on contract may be awarded.")))
     if not competition.ipr_terms.strip():
-        errors.append(_l("The IPR terms are missing."))
+        errors.append(Problem(_l("The IPR terms are missing.")))
     if not competition.eligibility_categories:
-        warnings.append(_l("Add at least one eligibility category with its definition and self-check question."))
+        warnings.append(
+            Problem(
+                _l("Add at least one eligibility category with its definition and self-check question."), "eligibility"
+            )
+        )
     if not competition.stages:
-        errors.append(_l("Add at least one stage."))
+        errors.append(Problem(_l("Add at least one stage."), "new_stage"))
     if competition.total_stage_payments > competition.budget:
         errors.append(
-            _l(
-                "Stage payments (%(payments)s kr) exceed the budget (%(budget)s kr).",
-                payments=competition.total_stage_payments,
-                budget=competition.budget,
+            Problem(
+                _l(
+                    "Stage payments (%(payments)s kr) exceed the budget (%(budget)s kr).",
+                    payments=competition.total_stage_payments,
+                    budget=competition.budget,
+                )
             )
         )
     previous_deadline = None
     for stage in competition.stages:
         name = f"{stage.position}. {stage.name}"
+
+        def stage_error(message, fix: str = "stage", position: int = stage.position) -> None:
+            errors.append(Problem(message, fix, position))
+
         if stage.opens_at is None:
-            errors.append(_l("Stage %(stage)s: the opening time is missing.", stage=name))
+            stage_error(_l("Stage %(stage)s: the opening time is missing.", stage=name))
         if stage.deadline_at is None:
-            errors.append(_l("Stage %(stage)s: the deadline is missing.", stage=name))
+            stage_error(_l("Stage %(stage)s: the deadline is missing.", stage=name))
         if stage.kind == StageKind.SOLUTION_DEVELOPMENT:
             if competition.follow_on_contract is False:
-                errors.append(
+                stage_error(
                     _l(
                         "Stage %(stage)s is a solution development stage, but the call says no follow-on contract "
                         "will be awarded.",
@@ -181,36 +204,41 @@ def check_call(competition: Competition, *, at: datetime, min_window_days: int =
                 )
             continue
         if stage.question_deadline_at is None and stage.position == 1:
-            errors.append(_l("Stage %(stage)s: the question deadline is missing.", stage=name))
+            stage_error(_l("Stage %(stage)s: the question deadline is missing.", stage=name))
         elif stage.deadline_at and stage.question_deadline_at and stage.question_deadline_at > stage.deadline_at:
-            errors.append(_l("Stage %(stage)s: the question deadline is after the deadline.", stage=name))
+            stage_error(_l("Stage %(stage)s: the question deadline is after the deadline.", stage=name))
         if stage.advancing_count <= 0:
-            errors.append(_l("Stage %(stage)s: the number advancing is missing.", stage=name))
+            stage_error(_l("Stage %(stage)s: the number advancing is missing.", stage=name))
         if stage.award_amount <= 0:
-            errors.append(_l("Stage %(stage)s: the payment per advancing participant is missing.", stage=name))
+            stage_error(_l("Stage %(stage)s: the payment per advancing participant is missing.", stage=name))
         if not stage.criteria:
-            errors.append(_l("Stage %(stage)s: no criteria.", stage=name))
+            stage_error(_l("Stage %(stage)s: no criteria.", stage=name), "criteria")
         else:
             total = sum(c.weight for c in stage.criteria)
             if total != 100:
-                errors.append(
-                    _l("Stage %(stage)s: the weights total %(total)s %%, not 100 %%.", stage=name, total=total)
+                stage_error(
+                    _l("Stage %(stage)s: the weights total %(total)s %%, not 100 %%.", stage=name, total=total),
+                    "criteria",
                 )
         if not stage.tie_break_rule:
-            errors.append(_l("Stage %(stage)s: choose a tie-break rule.", stage=name))
+            stage_error(_l("Stage %(stage)s: choose a tie-break rule.", stage=name), "criteria")
         if stage.opens_at and stage.deadline_at:
             if stage.deadline_at - stage.opens_at < timedelta(days=min_window_days):
                 warnings.append(
-                    _l(
-                        "Stage %(stage)s: the submission window is shorter than %(days)s days.",
-                        stage=name,
-                        days=min_window_days,
+                    Problem(
+                        _l(
+                            "Stage %(stage)s: the submission window is shorter than %(days)s days.",
+                            stage=name,
+                            days=min_window_days,
+                        ),
+                        "stage",
+                        stage.position,
                     )
                 )
             if previous_deadline and stage.opens_at < previous_deadline:
-                errors.append(_l("Stage %(stage)s opens before the previous stage's deadline.", stage=name))
+                stage_error(_l("Stage %(stage)s opens before the previous stage's deadline.", stage=name))
         if stage.position == 1 and stage.deadline_at and stage.deadline_at <= at and competition.published_at is None:
-            errors.append(_l("Stage %(stage)s: the deadline has already passed.", stage=name))
+            stage_error(_l("Stage %(stage)s: the deadline has already passed.", stage=name))
         previous_deadline = stage.deadline_at or previous_deadline
     return Check(errors, warnings)
 

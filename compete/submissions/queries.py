@@ -49,6 +49,15 @@ def submissions_of_user(user: User) -> list[Submission]:
     )
 
 
+def submission_by_code(stage: Stage, code: str) -> Submission | None:
+    """A submission of the stage by its code (what officers and the jury call it)."""
+    return db.session.scalars(
+        select(Submission)
+        .where(Submission.stage_id == stage.id, Submission.code == code)
+        .options(selectinload(Submission.versions), selectinload(Submission.organisation))
+    ).first()
+
+
 def version(submission: Submission, number: int) -> SubmissionVersion | None:
     return db.session.scalars(
         select(SubmissionVersion)

@@ -43,7 +43,10 @@ def test_register_verify_logout_login_and_nynorsk(live_server, page):
     assert_accessible(page)
 
     page.goto(base + _verification_path(live_server.app, "aase@example.test"))
-    assert page.locator(".flashes").first.inner_text().strip() == "Takk. E-postadressen din er bekreftet."
+    assert page.locator(".flashes").first.inner_text().strip() == (
+        "Takk. E-postadressen din er bekreftet. Registrer nå organisasjonen din (eller godta en invitasjon til å bli "
+        "med i en), og åpne så en konkurranse og start idéskissen."
+    )
     assert page.locator("#verify-banner").count() == 0
     assert_accessible(page)
 

@@ -110,7 +110,7 @@ def test_unge_pa_vei_til_jobb_end_to_end(live_server, page, clock, smtp_server):
     for email, _name, _orgnr in people[3:]:
         assert "har ikke valgt ut bidraget deres til neste fase" in by_recipient[email]
         assert all(name in by_recipient[email] for _e, name, _o in top3)  # who was selected
-    assert "Karensperioden er 10 kalenderdager" in by_recipient[people[5][0]]
+    assert "Karenstiden er 10 kalenderdager" in by_recipient[people[5][0]]
 
     # 4. The standstill blocks the agreement; after it ends, signing works.
     stage1_awards = _awards(app, 1)
@@ -119,14 +119,14 @@ def test_unge_pa_vei_til_jobb_end_to_end(live_server, page, clock, smtp_server):
     assert_accessible(page)
     first_award = stage1_awards[0][0]
     page.locator(f"form[action$='/awards/{first_award}/sign'] button").click()
-    assert "Karensperioden varer til" in _flash(page)
+    assert "Karenstiden varer til" in _flash(page)
     assert page.locator(f"form[action$='/awards/{first_award}/sign']").count() == 1  # still to sign
     clock.set(T0 + timedelta(days=31))
 
     # 5. The three 50 000 kr awards: the agreements are signed; with no entry in stage 2 yet there is
     # no deliverable to receive (R37).
     page.goto(f"{manage}/awards")
-    assert "Karensperioden" not in _flash(page)
+    assert "Karenstiden" not in _flash(page)
     for award_id, _name in stage1_awards:
         page.locator(f"form[action$='/awards/{award_id}/sign'] button").click()
         assert "Tildelingen ble oppdatert." in _flash(page), _flash(page)
@@ -206,7 +206,7 @@ def test_unge_pa_vei_til_jobb_end_to_end(live_server, page, clock, smtp_server):
     assert [name for _id, name in winner_award] == [top3[0][1]]
     page.goto(f"{manage}/awards")
     page.locator(f"form[action$='/awards/{winner_award[0][0]}/sign'] button").click()
-    assert "Karensperioden varer til" in _flash(page)
+    assert "Karenstiden varer til" in _flash(page)
     clock.set(T0 + timedelta(days=107))
     page.goto(f"{manage}/awards")
     _move_award_to_paid(page, base, slug, winner_award[0][0], "F-2026-04")

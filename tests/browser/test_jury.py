@@ -84,12 +84,14 @@ def test_jury_declares_scores_agrees_and_the_stage_is_deanonymised(live_server, 
             page.goto(f"{jury_url}/entries/{entry_code}")
             if juror_index == 0 and code_index == 0:
                 assert_accessible(page)
-            for field in page.locator("input[type=number]").all():
-                field.fill(str(8 - code_index * 3 + juror_index % 2))
+            value = 8 - code_index * 3 + juror_index % 2
+            for choice in page.locator(f"input[type=radio][name^=score-][value='{value}']").all():
+                choice.check()
             for field in page.locator("textarea[name^=why-]").all():
                 field.fill("Godt begrunnet mot kriteriet.")
-            page.get_by_role("button", name="Send inn poeng").click()
-            page.wait_for_url(re.compile(rf".*/jury/stages/{stage_id}$"))
+            with page.expect_navigation():
+                page.get_by_role("button", name="Send inn poeng").click()
+            assert "Poengkortet ditt er sendt inn." in page.content()
         assert_accessible(page)
 
     # The chair sees progress and the ranking with the chart, and records the consensus.

@@ -103,7 +103,14 @@ def verify(token: str):
     except DomainError as exc:
         return render_template("accounts/message.html", title=_("Link not valid"), text=exc.message), 400
     db.session.commit()
-    flash(_("Thank you. Your e-mail address is verified."), "success")
+    # Say what comes next: an organisation (register one, or accept an invitation), then a sketch.
+    flash(
+        _(
+            "Thank you. Your e-mail address is verified. Next, register your organisation (or accept an "
+            "invitation to join one), then open a competition and start your sketch."
+        ),
+        "success",
+    )
     return redirect(url_for("accounts.profile") if current_user.is_authenticated else url_for("accounts.login"))
 
 

@@ -24,6 +24,17 @@ def decisions_nav() -> bool:
 
 
 @bp.app_template_global()
+def submission_outcomes() -> dict:
+    """submission id -> (outcome, notice) of the sent decision letters to the signed-in user's
+    organisations, for "My submissions" (one query)."""
+    from compete.awards import queries
+
+    if not current_user.is_authenticated:
+        return {}
+    return {n.submission_id: n for n in queries.notices_of_user(current_user, sent_only=True)}
+
+
+@bp.app_template_global()
 def announced_stage_ids(competition) -> set[int]:
     """Stages of `competition` whose decision has been announced to the participants (R31)."""
     from compete.awards import queries

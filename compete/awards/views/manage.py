@@ -20,6 +20,7 @@ from compete.competitions.states import StageState
 from compete.core.errors import DomainError
 from compete.core.formatting import format_iso, spreadsheet_safe
 from compete.extensions import db
+from compete.jury import services as jury_services
 
 
 def _locale() -> str:
@@ -73,10 +74,43 @@ def decision(slug: str, position: int):
         except DomainError as exc:
             _refused(exc)
             return _decision_page(competition, stage, form, chosen=chosen, status=422)
+        letters = len(services.build_letters(services.decision_for(stage)))
         db.session.commit()
-        flash(_("The decision was recorded. Review the letters, then send them to every participant."), "success")
+        flash(
+            _(
+                "The decision is recorded; %(count)s letters are ready for review. Send them to every participant "
+                "at the same moment when you have read them.",
+                count=letters,
+            ),
+            "success",
+        )
         return redirect(url_for("awards.notices", slug=slug, position=position))
     return _decision_page(competition, stage, form)
+
+
+@bp.post(f"{MANAGE}/stages/<int:position>/decision/deanonymise")
+@login_required
+def deanonymise(slug: str, position: int):
+    """De-anonymise the locked ranking from the decision page, once and logged (R30), after the
+    officer confirms it."""
+    competition = _officer_competition(slug, permissions.can_decide)
+    stage = _stage(competition, position)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    if request.form.get("confirm") != "yes":
+        flash(_("Tick the box to confirm the de-anonymisation."), "error")
+        return redirect(url_for("awards.decision", slug=slug, position=position))
+    try:
+        jury_services.deanonymise(stage, _officer(competition))
+    except DomainError as exc:
+        _refused(exc)
+    else:
+        db.session.commit()
+        flash(
+            _("The ranking is de-anonymised and the event is logged. The participants' names are shown below."),
+            "success",
+        )
+    return redirect(url_for("awards.decision", slug=slug, position=position))
 
 
 @bp.get(f"{MANAGE}/stages/<int:position>/notices")

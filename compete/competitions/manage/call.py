@@ -172,7 +172,9 @@ def manage_publish(slug: str):
     try:
         services.publish(competition, _actor(competition), min_window_days=_min_window_days())
     except DomainError as exc:
-        errors = _refused(exc)
+        # Each missing item once, under the summary's own heading (not the refusal's sentence again).
+        errors = exc.details if exc.code == "incomplete" else _refused(exc)
+        db.session.rollback()
         competition = _load(slug)
         moment = now()
         return render_template(

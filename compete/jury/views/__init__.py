@@ -30,6 +30,16 @@ def jury_nav() -> bool:
 
 
 @bp.app_template_global()
+def jury_submission_panel(submission: Submission) -> dict:
+    """The jury's side of one submission for officers and the functionary: clarification minutes
+    and, once the ranking is locked, the submitted scorecards and the jury's remark."""
+    stage = submission.stage
+    if not (permissions.can_manage_jury(current_user, stage) or permissions.is_functionary(current_user, stage)):
+        return {"clarifications": [], "locked": False, "cards": [], "remark": None, "criteria": {}}
+    return queries.submission_panel(submission)
+
+
+@bp.app_template_global()
 def jury_label(key: str, value) -> str:
     """The readable, translated text for a code in the jury's records (answer, ruling, method), R47."""
     from compete.audit.protocol import value_label

@@ -3,8 +3,6 @@ questions, ranking with robustness and score distributions, report, and progress
 
 from __future__ import annotations
 
-import random
-
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -15,7 +13,7 @@ from compete.core.errors import DomainError
 from compete.extensions import db
 from compete.jury import charts, permissions, queries, services, statistics
 from compete.jury.forms import AskForm, BriefingForm, EmptyForm, RemarkForm
-from compete.jury.models import Answer, JurySeat, Scorecard
+from compete.jury.models import Answer, JurySeat, ReportApproval
 from compete.jury.views import _entry, _my_seat, _refused, _stage, bp
 from compete.storage.backends import StorageError, get_storage
 from compete.submissions.models import Attachment
@@ -32,7 +30,27 @@ def my_seats():
         .where(JurySeat.user_id == current_user.id, JurySeat.replaced_at.is_(None))
         .order_by(JurySeat.id)
     ).all()
-    return render_template("jury/my_seats.html", seats=seats)
+    return render_template("jury/my_seats.html", seats=[(seat, _seat_actions(seat)) for seat in seats])
+
+
+def _seat_actions(seat: JurySeat) -> list[tuple[str, str, int]]:
+    """What this seat needs from the juror now, as (kind, link, count): read the briefing,
+    declare, score N remaining entries, approve the report."""
+    stage = seat.stage
+    if seat.briefing_accepted_at is None:
+        return [("briefing", url_for("jury.briefing", stage_id=stage.id), 0)]
+    undeclared = services.undeclared_entries(seat)
+    if seat.declared_at is None or undeclared:
+        count = len(undeclared) if seat.declared_at is not None else 0
+        return [("declare", url_for("jury.declaration", stage_id=stage.id), count)]
+    actions = []
+    if stage.state == StageState.JURY_SCORING:
+        remaining = sum(1 for item in queries.seat_queue(seat) if item.card_state != "submitted")
+        if remaining:
+            actions.append(("score", url_for("jury.queue", stage_id=stage.id), remaining))
+        elif db.session.scalar(select(ReportApproval.id).where(ReportApproval.seat_id == seat.id)) is None:
+            actions.append(("approve", url_for("jury.report", stage_id=stage.id), 0))
+    return actions
 
 
 @bp.route("/jury/stages/<int:stage_id>/briefing", methods=["GET", "POST"])
@@ -84,17 +102,13 @@ def queue(stage_id: int):
     seat = _my_seat(stage)
     if seat.declared_at is None:
         return redirect(url_for("jury.declaration", stage_id=stage.id))
-    grid = queries.cells(stage)
-    entries = [e for e in grid.entries if (seat.id, e.id) in grid.expected]
-    random.Random(f"{seat.id}:{stage.id}").shuffle(entries)
-    cards = {c.submission_id: c for c in db.session.scalars(select(Scorecard).where(Scorecard.seat_id == seat.id))}
+    queue_items = queries.seat_queue(seat)
     return render_template(
         "jury/queue.html",
         stage=stage,
         seat=seat,
-        entries=entries,
-        cards=cards,
-        plan=grid.plan,
+        queue=queue_items,
+        plan=queries.assignment_plan(stage),
         ready=permissions.has_scored_own(seat),
         undeclared=services.undeclared_entries(seat),
     )
@@ -128,18 +142,28 @@ def entry(stage_id: int, code: str):
             _refused(exc)
         else:
             db.session.commit()
-            flash(_("Your scores were saved."), "success")
-            return redirect(
-                url_for("jury.queue", stage_id=stage.id)
-                if request.form.get("action") == "submit"
-                else url_for("jury.entry", stage_id=stage.id, code=code)
-            )
+            if request.form.get("action") != "submit":
+                flash(_("Your draft scores were saved."), "success")
+                return redirect(url_for("jury.entry", stage_id=stage.id, code=code))
+            following = queries.next_in_queue(queries.seat_queue(seat), submission.id)
+            if following is None:
+                flash(_("Your scorecard was submitted. You have scored every entry in your queue."), "success")
+                return redirect(url_for("jury.queue", stage_id=stage.id))
+            flash(_("Your scorecard was submitted. Here is the next entry in your queue."), "success")
+            return redirect(url_for("jury.entry", stage_id=stage.id, code=following.entry.code))
     version = submission.current_version
     record_access(current_user, submission, "viewed", version=version, role=seat.role.value)
     db.session.commit()
     scores = {s.criterion_id: s for s in card.scores} if card else {}
+    queue_items = queries.seat_queue(seat)
+    position = next((i for i, item in enumerate(queue_items, 1) if item.entry.id == submission.id), None)
+    following = queries.next_in_queue(queue_items, submission.id)
     return render_template(
         "jury/entry.html",
+        position=position,
+        queue_length=len(queue_items),
+        following=following,
+        slot_labels={slot.key: slot.label for slot in stage.file_slots},
         stage=stage,
         seat=seat,
         submission=submission,
@@ -181,8 +205,12 @@ def entry_file(stage_id: int, code: str, attachment_id: int):
     )
     db.session.commit()
     name = f"{submission.code}-{attachment.slot_key}.{attachment.filename.rsplit('.', 1)[-1]}"
+    # A PDF may be shown inline beside the scorecard; anything else is always a download.
+    disposition = (
+        "inline" if request.args.get("inline") and attachment.content_type == "application/pdf" else "attachment"
+    )
     return Response(
-        data, mimetype=attachment.content_type, headers={"Content-Disposition": f'attachment; filename="{name}"'}
+        data, mimetype=attachment.content_type, headers={"Content-Disposition": f'{disposition}; filename="{name}"'}
     )
 
 

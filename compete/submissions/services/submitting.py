@@ -245,3 +245,15 @@ def withdraw(submission: Submission, user: User) -> None:
         before={"status": "submitted"},
         after={"status": "withdrawn"},
     )
+    # Every member is told, so that a withdrawal nobody meant is noticed before the deadline.
+    for membership in submission.organisation.memberships:
+        member = membership.user
+        queue_email(
+            "submissions/withdrawn",
+            to=member.email,
+            language=member.language,
+            recipient=member,
+            competition=submission.stage.competition,
+            submission=submission,
+            withdrawn_by=user,
+        )

@@ -15,7 +15,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import login_required
+from flask_login import current_user, login_required
 
 from compete.core.errors import DomainError
 from compete.core.formatting import format_iso
@@ -24,6 +24,7 @@ from compete.extensions import db
 from compete.submissions import permissions, queries, services
 from compete.submissions.forms import EmptyForm, ExtendForm, RejectForm
 from compete.submissions.models import SubmissionStatus
+from compete.submissions.services.access import record_access
 from compete.submissions.views import (
     MANAGE,
     _flash_refusal,
@@ -99,6 +100,30 @@ def extend(slug: str, position: int):
                 flash(_("The deadline was extended for everyone."), "success")
                 return redirect(url_for("submissions.receipt_log", slug=slug, position=position))
     return render_template("submissions/extend.html", competition=competition, stage=stage, form=form)
+
+
+@bp.get(f"{MANAGE}/submissions/<code>")
+@login_required
+def submission_page(slug: str, position: int, code: str):
+    """One submission for officers and the functionary: its content and files as submitted, its
+    versions and receipts, the formal check, and — from the jury's domain — clarifications and,
+    after the lock, its scores and remarks. Jurors never come here (R24); the view is audited (R41)."""
+    competition, stage = _staff_stage(slug, position, permissions.can_view_receipt_log)
+    submission = queries.submission_by_code(stage, code)
+    if submission is None:
+        abort(404)
+    version = submission.current_version
+    actor = _staff_actor(competition)
+    record_access(current_user, submission, "viewed", version=version, role=actor.role)
+    db.session.commit()
+    return render_template(
+        "submissions/manage_submission.html",
+        competition=competition,
+        stage=stage,
+        submission=submission,
+        version=version,
+        slot_labels={slot.key: slot.label for slot in stage.file_slots},
+    )
 
 
 @bp.get(f"{MANAGE}/formal-check")

@@ -242,10 +242,13 @@ def _submit_with_retry(submission_id: int, key: str, attempts: int = 5):
     raise AssertionError("unreachable")
 
 
-@bp.post("/submissions/<int:submission_id>/withdraw")
+@bp.route("/submissions/<int:submission_id>/withdraw", methods=["GET", "POST"])
 @login_required
 def withdraw(submission_id: int):
+    """GET asks for confirmation (what withdrawing means); POST withdraws."""
     submission = _own_submission(submission_id)
+    if request.method == "GET":
+        return render_template("submissions/withdraw.html", submission=submission, form=EmptyForm())
     if not EmptyForm().validate_on_submit():
         abort(400)
     try:
@@ -254,7 +257,13 @@ def withdraw(submission_id: int):
         _flash_refusal(exc)
     else:
         db.session.commit()
-        flash(_("Your submission was withdrawn. You can submit again until the deadline."), "success")
+        flash(
+            _(
+                "Your submission was withdrawn; every member of your organisation gets an e-mail about it. "
+                "You can submit again until the deadline."
+            ),
+            "success",
+        )
     return redirect(url_for("submissions.edit", submission_id=submission.id))
 
 

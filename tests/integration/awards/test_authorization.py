@@ -43,6 +43,7 @@ def world(app):
     urls = {
         "decision": ("GET", f"/manage/competitions/{slug}/stages/1/decision"),
         "decision_post": ("POST", f"/manage/competitions/{slug}/stages/1/decision"),
+        "deanonymise": ("POST", f"/manage/competitions/{slug}/stages/1/decision/deanonymise"),
         "notices": ("GET", f"/manage/competitions/{slug}/stages/1/notices"),
         "notices_send": ("POST", f"/manage/competitions/{slug}/stages/1/notices/send"),
         "complaints": ("GET", f"/manage/competitions/{slug}/complaints"),
@@ -65,6 +66,7 @@ OFFICER_POST = (302, 403, 403, 403, 403, 403, 302, 403)
 MATRIX = {
     "decision": OFFICER_ONLY,
     "decision_post": (302, 403, 403, 403, 403, 403, 422, 403),  # already decided: refused with the page
+    "deanonymise": OFFICER_POST,  # already de-anonymised: the refusal is flashed
     "notices": OFFICER_ONLY,
     "notices_send": OFFICER_POST,  # already sent: the refusal is flashed
     "complaints": OFFICER_ONLY,

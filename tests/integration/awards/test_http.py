@@ -62,7 +62,7 @@ def test_from_decision_to_paid_award_through_the_pages(client, app, smtp):
     assert str(loser_mail["Subject"]).startswith("Tildelingsavgjerd")  # nynorsk for this recipient
     assert "Oppdragsgivaren har ikkje valt ut bidraget dykkar til neste fase." in body
     assert world.entries[0].organisation.name in body
-    assert "Karensperioden er 10 kalenderdagar" in body
+    assert "Karenstida er 10 kalenderdagar" in body
 
     notices = db.session.scalars(select(Notice).order_by(Notice.id)).all()
     table = _text(client.get(f"/manage/competitions/{slug}/stages/1/notices"))
@@ -101,7 +101,7 @@ def test_from_decision_to_paid_award_through_the_pages(client, app, smtp):
     ]
     award = db.session.scalars(select(StageAward).where(StageAward.organisation_id == winner.organisation_id)).one()
     blocked = client.post(f"/manage/competitions/{slug}/awards/{award.id}/sign", follow_redirects=True)
-    assert "Karensperioden varer til" in _text(blocked)
+    assert "Karenstiden varer til" in _text(blocked)
     db.session.refresh(award)
     assert award.state == AwardState.AWARDED
 
@@ -147,7 +147,7 @@ def test_complaint_after_the_standstill_is_refused_with_a_clear_message(client, 
         refused = client.post(f"/competitions/{world.competition.slug}/stages/1/complaint", data={"text": "Sent"})
     assert "Klager kan ikke lenger registreres her." in _text(page)
     assert refused.status_code == 422
-    assert "Karensperioden sluttet" in _text(refused)
+    assert "Karenstiden sluttet" in _text(refused)
     assert decision.complaints == []
 
 

@@ -161,7 +161,7 @@ def test_create_page_explains_the_gate(client, app, clock):
     db.session.commit()
     login_as(client, cs.officer, cs.buyer)
     page = client.get(_base(cs)).get_data(as_text=True)
-    assert "Karensperioden varer til 05.06.2027 kl.\u00a012.00" in page
+    assert "Karenstiden varer til 05.06.2027 kl.\u00a012.00" in page
     assert client.post(_base(cs), data={"ceiling": "500000"}).status_code == 409
     assert db.session.scalars(select(Contract)).first() is None
 

@@ -152,10 +152,13 @@ def test_juror_scores_through_the_pages_and_the_ranking_locks(client, world):
     db.session.commit()
     login_as(client, seats[0].user)
     criteria = setup.stage.criteria
+    locations = []
     for entry, value in zip(entries, (9, 3), strict=True):
         data = {f"score-{c.id}": str(value) for c in criteria} | {f"why-{c.id}": "Godt begrunnet" for c in criteria}
         response = client.post(f"/jury/stages/{setup.stage.id}/entries/{entry.code}", data={**data, "action": "submit"})
-        assert response.headers["Location"] == f"/jury/stages/{setup.stage.id}"
+        locations.append(response.headers["Location"])
+    # After submitting, the juror goes on to the next entry in their queue, then back to the queue.
+    assert locations == [f"/jury/stages/{setup.stage.id}/entries/{entries[1].code}", f"/jury/stages/{setup.stage.id}"]
     ranking = client.get(f"/jury/stages/{setup.stage.id}/ranking").get_data(as_text=True)
     assert entries[0].code in ranking
     for seat in seats:

@@ -23,6 +23,8 @@ GET_MATRIX = {
     "receipts_csv": (302, 403, 403, 200, 403, 200),
     "extend": (302, 403, 403, 200, 403, 403),
     "formal_check": (302, 403, 403, 200, 403, 200),
+    "withdraw": (302, 200, 403, 403, 403, 403),  # the confirmation page
+    "submission_page": (302, 403, 403, 200, 403, 200),  # officers and the functionary; never jurors
 }
 POST_MATRIX = {
     "autosave": (401, 200, 403, 403, 403, 403),  # JSON: 401 so the page can say so
@@ -64,6 +66,7 @@ def world(app):
         "receipts_csv": f"/manage/competitions/{slug}/stages/1/receipts.csv",
         "extend": f"/manage/competitions/{slug}/stages/1/extend",
         "formal_check": f"/manage/competitions/{slug}/stages/1/formal-check",
+        "submission_page": f"/manage/competitions/{slug}/stages/1/submissions/{submission.code}",
         "autosave": f"/submissions/{sid}/autosave",
         "withdraw": f"/submissions/{sid}/withdraw",
         "formal_check_start": f"/manage/competitions/{slug}/stages/1/formal-check/start",
