@@ -29,12 +29,7 @@ _UNNEEDED = "compete_storage_unneeded"
 
 def key_columns() -> list:
     """Every column of every table that holds a storage key."""
-    return [
-        column
-        for table in db.metadata.sorted_tables
-        for column in table.columns
-        if column.info.get("storage_key")
-    ]
+    return [column for table in db.metadata.sorted_tables for column in table.columns if column.info.get("storage_key")]
 
 
 def referenced(keys: Iterable[str]) -> set[str]:

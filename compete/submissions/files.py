@@ -84,7 +84,7 @@ def _check_pdf(stream: BinaryIO) -> None:
             raise refused_unreadable()
     except FileRefused:
         raise
-    except Exception as exc:  # noqa: BLE001 - pypdf raises many kinds for a damaged or disguised file
+    except Exception as exc:
         raise refused_unreadable() from exc
 
 
@@ -116,7 +116,7 @@ def strip_metadata(data: bytes, kind: str, limits: Limits | None = None) -> Scru
     if kind == "pdf":
         try:
             return _strip_pdf(data)
-        except Exception as exc:  # noqa: BLE001 - pypdf raises many kinds for a damaged or disguised file
+        except Exception as exc:
             raise refused_unreadable() from exc
     if kind in OOXML_PARTS:
         return _strip_ooxml(data, limits)

@@ -54,7 +54,7 @@ def check_image(stream: BinaryIO, kind: str, limits: Limits | None = None) -> No
         raise refused_unreadable()
     try:
         image.verify()
-    except Exception as exc:  # noqa: BLE001 - Pillow raises many kinds for a damaged file
+    except Exception as exc:
         raise refused_unreadable() from exc
 
 
@@ -83,7 +83,7 @@ def strip_image(stream: BinaryIO, kind: str, limits: Limits | None = None) -> tu
                 upright.save(out, "PNG", **extra)
     except FileRefused:
         raise
-    except Exception as exc:  # noqa: BLE001 - a file Pillow cannot decode is refused, not a 500
+    except Exception as exc:
         raise refused_unreadable() from exc
     return out.getvalue(), removed
 
