@@ -188,3 +188,37 @@ def test_a_pdf_is_still_accepted(setup):
     attachment = services.add_attachment(submission, setup.user, "sketch", "skisse.pdf", make_pdf())
 
     assert attachment.content_type == "application/pdf"
+
+
+def test_check_content_refuses_a_bomb_from_a_stream(app):
+    # The check reused after a direct upload: a stream, not bytes from a form.
+    with pytest.raises(archives.FileRefused) as excinfo:
+        files.check_content(io.BytesIO(make_bomb(5)), "docx")
+
+    assert excinfo.value.code == "archive_bomb"
+
+
+def test_stripping_refuses_a_steep_archive_before_inflating_it(app):
+    with pytest.raises(archives.FileRefused) as excinfo:
+        files.strip_metadata(make_bomb(5), "docx")  # 5 MB: under the size bound, over the ratio
+
+    assert excinfo.value.code == "archive_bomb"
+
+
+def test_inflating_stops_at_the_budget_whatever_the_directory_says():
+    with zipfile.ZipFile(io.BytesIO(make_bomb(2))) as archive:
+        info = archive.getinfo("word/document.xml")
+        with pytest.raises(archives.FileRefused):
+            for _chunk in archives.iter_member(archive, info, [MB]):
+                pass
+
+
+def test_an_unreadable_pdf_is_refused_in_an_open_stage_too(setup, app):
+    setup.stage.anonymous = False
+    submission = services.start_submission(setup.stage, setup.user, setup.organisation, "")
+
+    with pytest.raises(DomainError) as excinfo:
+        services.add_attachment(submission, setup.user, "sketch", "x.pdf", b"%PDF-1.4\n<html><script></script></html>")
+
+    assert excinfo.value.code == "unreadable"
+    assert services.draft_attachments(submission) == []
