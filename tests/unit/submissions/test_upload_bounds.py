@@ -222,3 +222,14 @@ def test_an_unreadable_pdf_is_refused_in_an_open_stage_too(setup, app):
 
     assert excinfo.value.code == "unreadable"
     assert services.draft_attachments(submission) == []
+
+
+def test_the_entry_count_is_read_from_the_end_record_before_the_directory_is_parsed():
+    data = bytearray(make_docx())
+    end = data.rfind(b"PK\x05\x06")
+    data[end + 8 : end + 12] = (60000).to_bytes(2, "little") * 2  # entries on this disk, entries in total
+
+    with pytest.raises(archives.FileRefused) as excinfo:
+        archives.check_archive(io.BytesIO(bytes(data)))
+
+    assert excinfo.value.code == "archive_bomb"
