@@ -204,9 +204,8 @@ def test_every_view_and_download_of_an_entry_is_on_the_audit_trail_r41(client, w
 
     from compete.audit.models import AuditEntry
     from compete.storage.backends import get_storage
-    from compete.submissions.models import Attachment
-
     from compete.submissions import files
+    from compete.submissions.models import Attachment
     from tests.factories_submissions import make_pdf
 
     setup, entries, seats, _users = world
