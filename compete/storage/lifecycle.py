@@ -32,14 +32,14 @@ def key_columns() -> list:
     return [column for table in db.metadata.sorted_tables for column in table.columns if column.info.get("storage_key")]
 
 
-def referenced(keys: Iterable[str]) -> set[str]:
+def referenced(session: Session, keys: Iterable[str]) -> set[str]:
     """The keys among `keys` that some row still refers to (one query per key column)."""
     keys = {k for k in keys if k}
     if not keys:
         return set()
     found: set[str] = set()
     for column in key_columns():
-        found |= set(db.session.scalars(select(column).where(column.in_(keys))))
+        found |= set(session.scalars(select(column).where(column.in_(keys))))
     return found
 
 
@@ -84,10 +84,7 @@ def _before_commit(session: Session) -> None:
     if not unneeded:
         return
     session.flush()
-    still: set[str] = set()
-    for column in key_columns():
-        still |= set(session.scalars(select(column).where(column.in_(unneeded))))
-    session.info[_DOOMED] = sorted(unneeded - still)
+    session.info[_DOOMED] = sorted(unneeded - referenced(session, unneeded))
 
 
 @event.listens_for(Session, "after_commit")

@@ -145,3 +145,17 @@ def test_storage_check_is_ok_when_rows_and_objects_match(app, setup, storage):
 
 def _modified(storage, key: str) -> str:
     return next(obj.modified for obj in storage.list() if obj.key == key).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def test_every_column_holding_a_storage_key_is_known_to_the_check(app):
+    from compete.storage.lifecycle import key_columns
+
+    named = {
+        f"{table.name}.{column.name}"
+        for table in db.metadata.sorted_tables
+        for column in table.columns
+        if column.name.endswith("storage_key")
+    }
+
+    assert {f"{c.table.name}.{c.name}" for c in key_columns()} == named
+    assert named >= {"attachments.storage_key", "attachments.scrubbed_storage_key"}
