@@ -47,6 +47,14 @@ class Config:
     S3_ENDPOINT_URL = os.environ.get("S3_ENDPOINT_URL") or None
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_MB", "25")) * 1024 * 1024
 
+    # Upload bounds, checked before a file's content is read (zip bombs, image bombs).
+    # An Office file (a ZIP) may unpack to at most this many MB in total,
+    UPLOAD_MAX_UNCOMPRESSED_MB = int(os.environ.get("UPLOAD_MAX_UNCOMPRESSED_MB", "100"))
+    # and no member above 1 MB may unpack to more than this many times its compressed size.
+    UPLOAD_MAX_RATIO = int(os.environ.get("UPLOAD_MAX_RATIO", "100"))
+    # Images (JPEG, PNG) with more pixels than this are refused before they are decoded.
+    UPLOAD_MAX_IMAGE_PIXELS = int(os.environ.get("UPLOAD_MAX_IMAGE_PIXELS", "40000000"))
+
     # E-mail. Messages are always written to the outbox first; `flask outbox send`
     # delivers them. With MAIL_SERVER empty the outbox is only logged (development).
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "")

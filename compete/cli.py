@@ -8,12 +8,14 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from compete.extensions import db
+from compete.storage.cli import storage
 
 
 def register_cli(app) -> None:
     app.cli.add_command(outbox)
     app.cli.add_command(audit)
     app.cli.add_command(demo)
+    app.cli.add_command(storage)
 
 
 @click.group(help="The e-mail outbox.")

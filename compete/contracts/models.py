@@ -155,7 +155,7 @@ class Claim(TimestampMixin, db.Model):
     evidence_content_type: Mapped[str | None] = mapped_column(String(100))
     evidence_size: Mapped[int | None] = mapped_column(Integer)
     evidence_sha256: Mapped[str | None] = mapped_column(String(64))
-    evidence_storage_key: Mapped[str | None] = mapped_column(String(255))
+    evidence_storage_key: Mapped[str | None] = mapped_column(String(255), info={"storage_key": True})
     verified_count: Mapped[int | None] = mapped_column(Integer)
     verifier_note: Mapped[str | None] = mapped_column(Text)
     verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

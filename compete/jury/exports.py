@@ -4,16 +4,13 @@ R30), with the organisation's name after; conflicted cells say so (R22)."""
 
 from __future__ import annotations
 
-import csv
-import io
-
 from flask import render_template
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from compete.audit.protocol import iso
 from compete.competitions.states import StageState
-from compete.core.formatting import spreadsheet_safe
+from compete.core.exports import csv_bytes, xlsx_bytes
 from compete.extensions import db
 from compete.jury import queries
 from compete.jury.models import JurySeat, ReportApproval, Score, Scorecard
@@ -89,11 +86,7 @@ def score_sheet(stage, hidden: set | frozenset = frozenset()) -> tuple[list[str]
 
 def score_sheet_csv(stage, hidden: set | frozenset = frozenset()) -> bytes:
     header, rows = score_sheet(stage, hidden)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(header)
-    writer.writerows([[spreadsheet_safe(c) for c in row] for row in rows])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    return csv_bytes(header, rows, bom=True)
 
 
 def _report(stage, hidden) -> dict:
@@ -115,29 +108,12 @@ def ranking_rows(stage, hidden: set | frozenset = frozenset()) -> tuple[list[str
 
 
 def score_sheet_xlsx(stage, hidden: set | frozenset = frozenset()) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-
-    book = Workbook()
-    for index, (title, (header, rows)) in enumerate(
-        ((_("Scores"), score_sheet(stage, hidden)), (_("Ranking"), ranking_rows(stage, hidden)))
-    ):
-        sheet = book.active if index == 0 else book.create_sheet()
-        sheet.title = title[:31]
-        sheet.append(header)
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for row in rows:
-            sheet.append([spreadsheet_safe(c) for c in row])
-        sheet.freeze_panes = "A2"
-        for column in sheet.columns:
-            longest = max(len(str(c.value or "")) for c in column)
-            sheet.column_dimensions[column[0].column_letter].width = min(max(10, longest + 2), 60)
-            for c in column[1:]:
-                c.alignment = Alignment(wrap_text=True, vertical="top")
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return xlsx_bytes(
+        [
+            (_("Scores"), *score_sheet(stage, hidden)),
+            (_("Ranking"), *ranking_rows(stage, hidden)),
+        ]
+    )
 
 
 def report_data(stage, hidden: set | frozenset = frozenset()) -> dict:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
@@ -26,6 +28,14 @@ class Storage(Protocol):
     def exists(self, key: str) -> bool: ...
     def check(self) -> None: ...
     def presigned_url(self, key: str, filename: str, expires: int = 60) -> str | None: ...
+    def list(self, prefix: str = "") -> Iterator[StoredObject]: ...
+
+
+@dataclass(frozen=True)
+class StoredObject:
+    key: str
+    size: int
+    modified: datetime  # aware UTC
 
 
 CHUNK = 1024 * 1024
@@ -97,6 +107,18 @@ class LocalStorage:
     def presigned_url(self, key, filename, expires=60):
         return None
 
+    def list(self, prefix="") -> Iterator[StoredObject]:
+        """Every stored object (not the temporary `.part` files of uploads in progress)."""
+        if not self.root.is_dir():
+            return
+        for path in sorted(self.root.rglob("*")):
+            if not path.is_file() or path.name.endswith(".part") or path.name == ".healthz":
+                continue
+            key = path.relative_to(self.root).as_posix()
+            if key.startswith(prefix):
+                stat = path.stat()
+                yield StoredObject(key, stat.st_size, datetime.fromtimestamp(stat.st_mtime, UTC))
+
 
 class S3Storage:
     def __init__(self, bucket: str, region: str, endpoint_url: str | None = None, client=None):
@@ -160,6 +182,15 @@ class S3Storage:
 
     def check(self) -> None:
         self._call(self.client.head_bucket, Bucket=self.bucket)
+
+    def list(self, prefix="") -> Iterator[StoredObject]:
+        pages = self._call(self.client.get_paginator("list_objects_v2").paginate, Bucket=self.bucket, Prefix=prefix)
+        try:
+            for page in pages:
+                for item in page.get("Contents", []):
+                    yield StoredObject(item["Key"], item["Size"], item["LastModified"].astimezone(UTC))
+        except Exception as exc:  # botocore errors surface while paging
+            raise StorageError(str(exc)) from exc
 
     def presigned_url(self, key, filename, expires=60):
         from urllib.parse import quote

@@ -7,7 +7,19 @@ import io
 import re
 import unicodedata
 import zipfile
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import BinaryIO
+
+from compete.submissions import images
+from compete.submissions.archives import (
+    FileRefused,
+    Limits,
+    budget_for,
+    check_archive,
+    iter_member,
+    refused_unreadable,
+)
 
 # Types a file slot may allow, recognised by their first bytes (and, for Office files, their parts).
 CONTENT_TYPES = {
@@ -19,10 +31,14 @@ CONTENT_TYPES = {
     "jpg": "image/jpeg",
 }
 OOXML_PARTS = {"docx": "word/document.xml", "xlsx": "xl/workbook.xml", "pptx": "ppt/presentation.xml"}
+IMAGE_KINDS = ("png", "jpg")
 
 
 def detect_type(data: bytes) -> str | None:
-    """The file's real type from its content, or None when it is not one we accept."""
+    """The file's real type from its content, or None when it is not one we accept.
+
+    A ZIP is first held against the archive bounds (a bomb raises FileRefused) before its directory is read.
+    """
     if data.startswith(b"%PDF-"):
         return "pdf"
     if data.startswith(b"\x89PNG\r\n\x1a\n"):
@@ -30,6 +46,7 @@ def detect_type(data: bytes) -> str | None:
     if data.startswith(b"\xff\xd8\xff"):
         return "jpg"
     if data.startswith(b"PK\x03\x04"):
+        check_archive(io.BytesIO(data))
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
                 names = set(archive.namelist())
@@ -41,6 +58,34 @@ def detect_type(data: bytes) -> str | None:
             if part in names:
                 return kind
     return None
+
+
+def check_content(stream: BinaryIO, kind: str, limits: Limits | None = None) -> None:
+    """Refuse a file whose content does not hold up for its type: a ZIP bomb, an image with too many
+    pixels, a PDF or image the readers cannot parse (e.g. a PDF/HTML polyglot). Takes a seekable stream
+    so that a stored object can be checked the same way as a form upload."""
+    limits = limits or Limits.from_config()
+    stream.seek(0)
+    if kind in OOXML_PARTS:
+        check_archive(stream, limits)
+    elif kind in IMAGE_KINDS:
+        images.check_image(stream, kind, limits)
+    elif kind == "pdf":
+        _check_pdf(stream)
+    stream.seek(0)
+
+
+def _check_pdf(stream: BinaryIO) -> None:
+    from pypdf import PdfReader
+
+    try:
+        reader = PdfReader(stream, strict=False)
+        if len(reader.pages) < 1:
+            raise refused_unreadable()
+    except FileRefused:
+        raise
+    except Exception as exc:
+        raise refused_unreadable() from exc
 
 
 def safe_filename(name: str, kind: str) -> str:
@@ -63,12 +108,21 @@ class Scrubbed:
     removed: list[str]
 
 
-def strip_metadata(data: bytes, kind: str) -> Scrubbed:
-    """A copy without author, company, title and similar document properties."""
+def strip_metadata(data: bytes, kind: str, limits: Limits | None = None) -> Scrubbed:
+    """A copy without author, company, title and similar document properties, EXIF/XMP/IPTC and PNG text.
+
+    Raises FileRefused when the file cannot be read (nothing is stored then)."""
+    limits = limits or Limits.from_config()
     if kind == "pdf":
-        return _strip_pdf(data)
+        try:
+            return _strip_pdf(data)
+        except Exception as exc:
+            raise refused_unreadable() from exc
     if kind in OOXML_PARTS:
-        return _strip_ooxml(data)
+        return _strip_ooxml(data, limits)
+    if kind in IMAGE_KINDS:
+        clean, removed = images.strip_image(io.BytesIO(data), kind, limits)
+        return Scrubbed(clean, removed)
     return Scrubbed(data, [])
 
 
@@ -98,45 +152,100 @@ _APP_EMPTY = (
     b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
     b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"/>'
 )
+_PROPERTY_PARTS = ("docProps/core.xml", "docProps/app.xml")
+_MAX_PROPERTY_PART = 1024 * 1024
 
 
-def _strip_ooxml(data: bytes) -> Scrubbed:
+def _strip_ooxml(data: bytes, limits: Limits) -> Scrubbed:
+    """Rewrite the package member by member, in chunks: the property parts are replaced, the rest copied."""
+    check_archive(io.BytesIO(data), limits)
     removed = []
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for item in source.infolist():
-            content = source.read(item.filename)
-            if item.filename == "docProps/core.xml":
-                removed += re.findall(
-                    r"<(dc:creator|cp:lastModifiedBy|dc:title|dc:subject|cp:keywords)",
-                    content.decode("utf-8", "replace"),
-                )
-                content = _CORE_EMPTY
-            elif item.filename == "docProps/app.xml":
-                removed += re.findall(r"<(Company|Manager)>", content.decode("utf-8", "replace"))
-                content = _APP_EMPTY
-            elif item.filename == "docProps/custom.xml":
-                removed.append("custom properties")
-                continue
-            target.writestr(item, content)
+    budget = budget_for(limits)
+    try:
+        with (
+            zipfile.ZipFile(io.BytesIO(data)) as source,
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+        ):
+            for item in source.infolist():
+                if item.filename == "docProps/custom.xml":
+                    removed.append("custom properties")
+                    continue
+                if item.filename in _PROPERTY_PARTS:
+                    text = b"".join(iter_member(source, item, [min(budget[0], _MAX_PROPERTY_PART)]))
+                    text = text.decode("utf-8", "replace")
+                    if item.filename == "docProps/core.xml":
+                        pattern = r"<(dc:creator|cp:lastModifiedBy|dc:title|dc:subject|cp:keywords)"
+                        removed += re.findall(pattern, text)
+                        target.writestr(item.filename, _CORE_EMPTY)
+                    else:
+                        removed += re.findall(r"<(Company|Manager)>", text)
+                        target.writestr(item.filename, _APP_EMPTY)
+                    continue
+                copy = zipfile.ZipInfo(item.filename, date_time=item.date_time)
+                copy.compress_type = zipfile.ZIP_DEFLATED
+                copy.external_attr = item.external_attr
+                with target.open(copy, "w") as sink:
+                    for chunk in iter_member(source, item, budget):
+                        sink.write(chunk)
+    except FileRefused:
+        raise
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as exc:
+        raise refused_unreadable() from exc
     return Scrubbed(out.getvalue(), sorted(set(removed)))
 
 
-def extract_text(data: bytes, kind: str) -> str:
-    """Plain text of a PDF or Word file for the leak check; empty for other types."""
+_TAG = re.compile(r"<[^>]*>")
+
+
+def iter_text(data: bytes, kind: str, limits: Limits | None = None) -> Iterator[str]:
+    """Plain text of a PDF, Word file or image metadata for the leak check, in chunks (a Word file is
+    never inflated whole); nothing for other types or unreadable files."""
+    limits = limits or Limits.from_config()
     try:
         if kind == "pdf":
             from pypdf import PdfReader
 
             reader = PdfReader(io.BytesIO(data))
-            parts = [page.extract_text() or "" for page in reader.pages]
-            info = reader.metadata or {}
-            parts += [str(value) for value in info.values()]
-            return "\n".join(parts)
-        if kind == "docx":
+            for page in reader.pages:
+                yield page.extract_text() or ""
+            yield "\n".join(str(value) for value in (reader.metadata or {}).values())
+        elif kind == "docx":
+            check_archive(io.BytesIO(data), limits)
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                xml = archive.read("word/document.xml").decode("utf-8", "replace")
-            return re.sub(r"<[^>]+>", " ", xml)
+                yield from _xml_text(iter_member(archive, archive.getinfo("word/document.xml"), budget_for(limits)))
+        elif kind in IMAGE_KINDS:
+            yield images.image_text(io.BytesIO(data), limits)
     except Exception:  # noqa: BLE001 - a file we cannot read gives no text, not an error
-        return ""
-    return ""
+        return
+
+
+def _xml_text(chunks: Iterable[bytes]) -> Iterator[str]:
+    """Markup replaced by spaces, chunk by chunk; a tag cut by a chunk boundary is carried over."""
+    carry = ""
+    for chunk in chunks:
+        text = carry + chunk.decode("utf-8", "ignore")
+        cut = text.rfind("<")
+        if cut != -1 and text.find(">", cut) == -1:
+            text, carry = text[:cut], text[cut:]
+        else:
+            carry = ""
+        yield _TAG.sub(" ", text)
+
+
+def extract_text(data: bytes, kind: str) -> str:
+    """Plain text of a PDF, Word file or image metadata (bounded by the archive limits)."""
+    return "".join(iter_text(data, kind))
+
+
+def find_in_text(chunks: Iterable[str], needles: Iterable[str]) -> set[str]:
+    """The needles found in streamed text, ignoring case and runs of whitespace, across chunk boundaries."""
+    wanted = {needle: re.sub(r"\s+", " ", needle).casefold() for needle in needles}
+    overlap = max((len(n) for n in wanted.values()), default=0)
+    found: set[str] = set()
+    tail = ""
+    for chunk in chunks:
+        window = re.sub(r"\s+", " ", tail + chunk.casefold())
+        found |= {needle for needle, folded in wanted.items() if folded in window}
+        tail = window[-overlap:] if overlap else ""
+    return found

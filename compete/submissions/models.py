@@ -119,9 +119,9 @@ class Attachment(TimestampMixin, db.Model):
     content_type: Mapped[str] = mapped_column(String(100), nullable=False)
     size: Mapped[int] = mapped_column(Integer, nullable=False)
     sha256: Mapped[str] = mapped_column(String(64), nullable=False)
-    storage_key: Mapped[str] = mapped_column(String(255), nullable=False)
+    storage_key: Mapped[str] = mapped_column(String(255), nullable=False, info={"storage_key": True})
     # The copy jurors get in an anonymous stage: metadata stripped (R19).
-    scrubbed_storage_key: Mapped[str | None] = mapped_column(String(255))
+    scrubbed_storage_key: Mapped[str | None] = mapped_column(String(255), info={"storage_key": True})
     scrubbed_sha256: Mapped[str | None] = mapped_column(String(64))
     is_secret: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)  # R20
 

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import login_required
@@ -17,8 +14,9 @@ from compete.awards.models import Complaint
 from compete.awards.states import ACTIONS, next_actions
 from compete.awards.views import MANAGE, _officer, _officer_competition, _refused, _stage, bp
 from compete.competitions.states import StageState
+from compete.core import exports
 from compete.core.errors import DomainError
-from compete.core.formatting import format_iso, spreadsheet_safe
+from compete.core.formatting import format_iso
 from compete.extensions import db
 from compete.jury import services as jury_services
 
@@ -170,45 +168,34 @@ def complaints(slug: str):
 @login_required
 def complaints_csv(slug: str):
     competition = _officer_competition(slug, permissions.can_view_complaints)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(
+    header = [
+        "id",
+        "stage",
+        "received_utc",
+        "organisation",
+        "orgnr",
+        "submitted_by",
+        "text",
+        "responded_utc",
+        "responded_by",
+        "response",
+    ]
+    rows = (
         [
-            "id",
-            "stage",
-            "received_utc",
-            "organisation",
-            "orgnr",
-            "submitted_by",
-            "text",
-            "responded_utc",
-            "responded_by",
-            "response",
+            c.id,
+            c.decision.stage.position,
+            format_iso(c.received_at),
+            c.organisation.name if c.organisation else "",
+            (c.organisation.orgnr or "") if c.organisation else "",
+            c.submitted_by.email if c.submitted_by else "",
+            c.text,
+            format_iso(c.responded_at) if c.responded_at else "",
+            c.responded_by.email if c.responded_by else "",
+            c.response or "",
         ]
+        for c in queries.complaints_of(competition)
     )
-    for c in queries.complaints_of(competition):
-        writer.writerow(
-            [
-                spreadsheet_safe(cell)
-                for cell in (
-                    c.id,
-                    c.decision.stage.position,
-                    format_iso(c.received_at),
-                    c.organisation.name if c.organisation else "",
-                    (c.organisation.orgnr or "") if c.organisation else "",
-                    c.submitted_by.email if c.submitted_by else "",
-                    c.text,
-                    format_iso(c.responded_at) if c.responded_at else "",
-                    c.responded_by.email if c.responded_by else "",
-                    c.response or "",
-                )
-            ]
-        )
-    return Response(
-        out.getvalue(),
-        mimetype="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="complaints-{competition.slug}.csv"'},
-    )
+    return exports.csv_response(header, rows, f"complaints-{competition.slug}.csv")
 
 
 @bp.post(f"{MANAGE}/complaints/<int:complaint_id>/response")

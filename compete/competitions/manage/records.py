@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import datetime, time, timedelta
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
@@ -23,6 +21,7 @@ from compete.competitions.manage.common import (
 )
 from compete.competitions.snapshot import TIE_BREAK_RULES
 from compete.competitions.views import bp
+from compete.core import exports
 from compete.core.errors import DomainError
 from compete.core.formatting import format_iso
 from compete.core.time import oslo_to_utc
@@ -70,26 +69,20 @@ def manage_answer(slug: str, question_id: int):
 @login_required
 def manage_questions_csv(slug: str):
     competition = _load(slug)
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(["id", "asked_at", "organisation", "question", "published_question", "answer", "published_at"])
-    for q in queries.all_questions(competition):
-        writer.writerow(
-            [
-                q.id,
-                format_iso(q.asked_at),
-                q.organisation.name if q.organisation else "",
-                q.body,
-                q.public_body or "",
-                q.answer or "",
-                format_iso(q.published_at) if q.published_at else "",
-            ]
-        )
-    return Response(
-        out.getvalue(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{competition.slug}-questions.csv"'},
+    rows = (
+        [
+            q.id,
+            format_iso(q.asked_at),
+            q.organisation.name if q.organisation else "",
+            q.body,
+            q.public_body or "",
+            q.answer or "",
+            format_iso(q.published_at) if q.published_at else "",
+        ]
+        for q in queries.all_questions(competition)
     )
+    header = ["id", "asked_at", "organisation", "question", "published_question", "answer", "published_at"]
+    return exports.csv_response(header, rows, f"{competition.slug}-questions.csv")
 
 
 @bp.get(f"{PREFIX}/<slug>/audit")

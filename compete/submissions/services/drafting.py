@@ -19,7 +19,8 @@ from compete.competitions.states import StagePhase
 from compete.core.errors import DomainError
 from compete.core.time import now
 from compete.extensions import db
-from compete.storage.backends import StorageError, get_storage
+from compete.storage import lifecycle
+from compete.storage.backends import StorageError
 from compete.submissions import files
 from compete.submissions.models import (
     Attachment,
@@ -223,11 +224,19 @@ def add_attachment(
             ),
             code="type",
         )
-    storage = get_storage()
+    # Everything that reads the content runs before anything is stored: a refusal leaves no object behind.
+    files.check_content(io.BytesIO(data), kind)
+    scrubbed = files.strip_metadata(data, kind) if stage.anonymous else None
     key = f"submissions/{submission.id}/{uuid.uuid4().hex}.{kind}"
+    scrubbed_key = f"submissions/{submission.id}/{uuid.uuid4().hex}.scrubbed.{kind}" if scrubbed else None
     try:
-        storage.save(key, io.BytesIO(data), files.CONTENT_TYPES[kind])
+        lifecycle.save_new(key, io.BytesIO(data), files.CONTENT_TYPES[kind])
+        if scrubbed is not None:
+            lifecycle.save_new(scrubbed_key, io.BytesIO(scrubbed.data), files.CONTENT_TYPES[kind])
     except StorageError as exc:
+        for stored in (key, scrubbed_key):
+            if stored:
+                lifecycle.discard_new(stored)
         raise DomainError(
             _l("The file could not be stored right now. Your draft is saved; try the upload again later."),
             code="storage",
@@ -240,23 +249,13 @@ def add_attachment(
         size=len(data),
         sha256=files.sha256(data),
         storage_key=key,
+        scrubbed_storage_key=scrubbed_key,
+        scrubbed_sha256=files.sha256(scrubbed.data) if scrubbed else None,
         is_secret=is_secret,
     )
-    if stage.anonymous:
-        scrubbed = files.strip_metadata(data, kind)
-        scrubbed_key = f"submissions/{submission.id}/{uuid.uuid4().hex}.scrubbed.{kind}"
-        try:
-            storage.save(scrubbed_key, io.BytesIO(scrubbed.data), files.CONTENT_TYPES[kind])
-        except StorageError as exc:
-            raise DomainError(
-                _l("The file could not be stored right now. Your draft is saved; try the upload again later."),
-                code="storage",
-            ) from exc
-        attachment.scrubbed_storage_key = scrubbed_key
-        attachment.scrubbed_sha256 = files.sha256(scrubbed.data)
     for old in draft_attachments(submission):
         if old.slot_key == slot.key:
-            db.session.delete(old)
+            _forget(old)
     db.session.add(attachment)
     db.session.flush()
     actor = _participant(user, submission.organisation)
@@ -267,7 +266,7 @@ def add_attachment(
         competition=stage.competition,
         after={"slot": slot.key, "name": attachment.filename, "size": attachment.size, "sha256": attachment.sha256},
     )
-    if stage.anonymous:
+    if scrubbed is not None:
         record(
             Actor.system(),
             "submission.metadata_stripped",
@@ -289,8 +288,14 @@ def remove_attachment(submission: Submission, user: User, attachment: Attachment
         competition=submission.stage.competition,
         before={"name": attachment.filename},
     )
-    db.session.delete(attachment)
+    _forget(attachment)
     db.session.flush()
+
+
+def _forget(attachment: Attachment) -> None:
+    """Delete a draft row; its objects go after the commit unless a submitted version shares them."""
+    lifecycle.delete_when_unreferenced([attachment.storage_key, attachment.scrubbed_storage_key])
+    db.session.delete(attachment)
 
 
 def draft_attachments(submission: Submission) -> list[Attachment]:

@@ -76,8 +76,8 @@ def leak_warnings(submission: Submission) -> list[str]:
     for membership in organisation.memberships:
         needles |= {membership.user.name, membership.user.email}
     needles = {n for n in needles if n and len(n.strip()) >= 3}
-    places: list[tuple[str, str]] = [
-        (field.label, (submission.draft_content or {}).get(field.key, "")) for field in submission.stage.fields
+    places: list[tuple[str, list[str]]] = [
+        (field.label, [(submission.draft_content or {}).get(field.key, "")]) for field in submission.stage.fields
     ]
     storage = get_storage()
     for attachment in draft_attachments(submission):
@@ -86,13 +86,11 @@ def leak_warnings(submission: Submission) -> list[str]:
             data = storage.read(attachment.storage_key)
         except StorageError:
             continue
-        places.append((attachment.filename, files.extract_text(data, kind)))
+        places.append((attachment.filename, files.iter_text(data, kind)))
     warnings = []
-    for place, text in places:
-        haystack = " ".join((text or "").split()).casefold()
-        for needle in sorted(needles):
-            if needle.casefold() in haystack:
-                warnings.append(str(_l("“%(found)s” appears in %(place)s.", found=needle, place=place)))
+    for place, chunks in places:
+        for needle in sorted(files.find_in_text(chunks, needles)):
+            warnings.append(str(_l("“%(found)s” appears in %(place)s.", found=needle, place=place)))
     return warnings
 
 

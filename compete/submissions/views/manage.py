@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 from flask import (
-    Response,
     abort,
     flash,
     redirect,
@@ -17,6 +13,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from compete.core import exports
 from compete.core.errors import DomainError
 from compete.core.formatting import format_iso
 from compete.core.time import now, oslo_to_utc
@@ -51,27 +48,21 @@ def receipt_log(slug: str, position: int):
 @login_required
 def receipt_log_csv(slug: str, position: int):
     competition, stage = _staff_stage(slug, position, permissions.can_view_receipt_log)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["time_utc", "event", "code", "organisation", "orgnr", "person", "detail", "sha256"])
-    for row in queries.receipt_log(stage):
-        writer.writerow(
-            [
-                format_iso(row.at),
-                row.event,
-                row.code or "",
-                row.organisation,
-                row.orgnr or "",
-                row.person,
-                row.detail,
-                " | ".join(row.hashes),
-            ]
-        )
-    return Response(
-        out.getvalue(),
-        mimetype="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="receipts-{competition.slug}-{position}.csv"'},
+    rows = (
+        [
+            format_iso(row.at),
+            row.event,
+            row.code or "",
+            row.organisation,
+            row.orgnr or "",
+            row.person,
+            row.detail,
+            " | ".join(row.hashes),
+        ]
+        for row in queries.receipt_log(stage)
     )
+    header = ["time_utc", "event", "code", "organisation", "orgnr", "person", "detail", "sha256"]
+    return exports.csv_response(header, rows, f"receipts-{competition.slug}-{position}.csv")
 
 
 @bp.route(f"{MANAGE}/extend", methods=["GET", "POST"])

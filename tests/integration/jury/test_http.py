@@ -207,13 +207,23 @@ def test_every_view_and_download_of_an_entry_is_on_the_audit_trail_r41(client, w
 
     from compete.audit.models import AuditEntry
     from compete.storage.backends import get_storage
+    from compete.submissions import files
     from compete.submissions.models import Attachment
+    from tests.factories_submissions import make_pdf
 
     setup, entries, seats, _users = world
-    data = b"%PDF-1.4 skisse"
+    assert setup.stage.anonymous is True
+    # The jury's copy differs from the original (R24): a juror served the original would get the author.
+    data = make_pdf(author="Kari Nordmann")
+    scrubbed = files.strip_metadata(data, "pdf").data
+    from pypdf import PdfReader
+
+    assert PdfReader(io.BytesIO(data)).metadata["/Author"] == "Kari Nordmann"
+    assert PdfReader(io.BytesIO(scrubbed)).metadata is None
+    assert scrubbed != data
     digest = hashlib.sha256(data).hexdigest()
-    for key in ("r41/original.pdf", "r41/scrubbed.pdf"):
-        get_storage().save(key, io.BytesIO(data), "application/pdf")
+    get_storage().save("r41/original.pdf", io.BytesIO(data), "application/pdf")
+    get_storage().save("r41/scrubbed.pdf", io.BytesIO(scrubbed), "application/pdf")
     version = entries[0].current_version
     db.session.add(
         Attachment(
@@ -226,7 +236,7 @@ def test_every_view_and_download_of_an_entry_is_on_the_audit_trail_r41(client, w
             sha256=digest,
             storage_key="r41/original.pdf",
             scrubbed_storage_key="r41/scrubbed.pdf",
-            scrubbed_sha256=digest,
+            scrubbed_sha256=hashlib.sha256(scrubbed).hexdigest(),
         )
     )
     db.session.commit()
@@ -243,17 +253,21 @@ def test_every_view_and_download_of_an_entry_is_on_the_audit_trail_r41(client, w
     assert len(trail()) == before
     login_as(client, seats[0].user)
     assert client.get(_url("entry", setup, entries)).status_code == 200
-    assert client.get(_url("entry_file", setup, entries)).status_code == 200
+    served = client.get(_url("entry_file", setup, entries))
+    assert served.status_code == 200
+    assert served.get_data() == scrubbed
     viewed, downloaded = trail()[before:]
     assert (viewed.action, viewed.role, viewed.actor_id) == ("submission.viewed", "chair", seats[0].user.id)
     assert viewed.after == {"version": 1}
     attachment = entries[0].current_version.attachments[0]
     assert (downloaded.action, downloaded.after["attachment"]) == ("submission.file_downloaded", attachment.id)
-    assert downloaded.after["scrubbed"] is setup.stage.anonymous
-    assert downloaded.after["sha256"] == (attachment.scrubbed_sha256 if setup.stage.anonymous else attachment.sha256)
+    assert downloaded.after["scrubbed"] is True
+    assert downloaded.after["sha256"] == attachment.scrubbed_sha256 == hashlib.sha256(scrubbed).hexdigest()
 
     login_as(client, setup.officer, setup.buyer)
-    assert client.get(f"/submissions/{entries[0].id}/files/{attachment.id}").status_code == 200
+    original = client.get(f"/submissions/{entries[0].id}/files/{attachment.id}")
+    assert original.status_code == 200
+    assert b"".join(original.response) == data  # the officer gets the file as submitted
     officer_download = trail()[-1]
     assert (officer_download.action, officer_download.role) == ("submission.file_downloaded", "officer")
     assert officer_download.organisation_id == setup.buyer.id
