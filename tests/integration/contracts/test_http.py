@@ -108,6 +108,7 @@ def test_full_contract_with_an_outcome_verified_and_paid(client, cs, smtp):
 
     login_as(client, cs.officer, cs.buyer)
     assert client.post(f"{_base(cs)}/claims/{claim.id}/approve").status_code == 302
+    login_as(client, cs.treasurer, cs.buyer)  # four eyes: another officer registers the payment (R37)
     paid = client.post(
         f"{_base(cs)}/claims/{claim.id}/pay",
         data={"invoice_reference": "F-2027-17", "recipient_orgnr": cs.winner_org.orgnr, "paid_on": today().isoformat()},
