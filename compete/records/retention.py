@@ -1,5 +1,6 @@
 """Retention (R43): nothing of a competition is deleted before its retention period has run out.
 
+A draft that was never published has no record yet and may be edited freely.
 The period runs from when the competition ended (cancelled, or the notices of its final decision
 sent) for `Competition.retention_years` years. A competition that has not ended is kept. The guard
 is a session hook, so every ORM deletion of a part of the record is refused, whichever code asks.
@@ -77,8 +78,8 @@ def _refuse_early_deletion(session, _flush_context, _instances) -> None:
     checked: dict[int, bool] = {}
     for obj in list(session.deleted):
         competition = _competition_of(obj)
-        if competition is None:
-            continue
+        if competition is None or competition.published_at is None:
+            continue  # a draft that was never published has no record yet
         if competition.id not in checked:
             checked[competition.id] = may_delete(competition, session=session)
         if not checked[competition.id]:

@@ -124,3 +124,11 @@ def test_the_officer_sees_the_retention_period_and_the_runs(app, client, clock):
     assert "10 år etter at konkurransen ble avsluttet" in html
     assert "Konkurransen er ikke avsluttet: alt blir tatt vare på." in html
     assert html.count(f"{world.entries[3].code} ({world.entries[3].organisation.name}): contact") == 1
+
+
+def test_a_draft_that_was_never_published_may_lose_a_stage(app):
+    from compete.competitions.states import CompetitionState
+
+    s = make_competition_setup(state=CompetitionState.DRAFT, with_version=False, stages=2)
+    competition_services.delete_stage(s.competition.stages[1], s.actor)
+    assert [stage.position for stage in s.competition.stages] == [1]
