@@ -78,9 +78,11 @@ def paying(officer: Actor, target: AwardState) -> Actor:
     """Four eyes on money (R37): the demo's treasurer registers as paid what the officer approved."""
     if target != AwardState.PAID:
         return officer
-    from compete.demo import _user
+    from compete.demo import _member, _user
 
-    return Actor(_user("treasurer@demo.test", "Kari Kasserer"), officer.organisation, "officer")
+    treasurer = _user("treasurer@demo.test", "Kari Kasserer")
+    _member(treasurer, officer.organisation, officer=True)
+    return Actor(treasurer, officer.organisation, "officer")
 
 
 def office_hours(moment, days: int, hour: int = 10):
