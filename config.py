@@ -109,6 +109,10 @@ class Config:
     # Warn when a submission window is shorter than this many days (R7).
     MIN_SUBMISSION_WINDOW_DAYS = int(os.environ.get("MIN_SUBMISSION_WINDOW_DAYS", "14"))
 
+    # Records (R43, R45): a new competition keeps its record this many years after it ended
+    # (the officer can change it per competition); nothing of it can be deleted before then.
+    RETENTION_YEARS_DEFAULT = int(os.environ.get("RETENTION_YEARS_DEFAULT", "10"))
+
     DEMO_ALLOWED = True
 
 

@@ -21,6 +21,7 @@ DOMAINS = (
     "contracts",
     "notifications",
     "audit",
+    "records",
 )
 
 

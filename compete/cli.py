@@ -16,6 +16,9 @@ def register_cli(app) -> None:
     app.cli.add_command(audit)
     app.cli.add_command(demo)
     app.cli.add_command(storage)
+    from compete.records.cli import retention
+
+    app.cli.add_command(retention)
 
 
 @click.group(help="The e-mail outbox.")

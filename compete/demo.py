@@ -125,7 +125,14 @@ def _stage_template(stage: Stage) -> None:
     for position, (key, kind, label, help_text, limit) in enumerate(fields, start=1):
         stage.fields.append(
             TemplateField(
-                position=position, key=key, kind=kind, label=label, help_text=help_text, word_limit=limit, required=True
+                position=position,
+                key=key,
+                kind=kind,
+                label=label,
+                help_text=help_text,
+                word_limit=limit,
+                required=True,
+                personal_data=key == "team",  # names and CVs: minimised for those not selected (R45)
             )
         )
     stage.file_slots.append(
@@ -253,8 +260,20 @@ def _competition(nav: Organisation) -> Competition:
     return competition
 
 
+DEMO_SEED = "unge-pa-vei-til-jobb"
+
+
 def load_demo() -> list[tuple[str, str]]:
-    """Create (or find) the demo accounts, organisations and competition; flush only."""
+    """Create (or find) the demo accounts, organisations and competitions; flush only. Every random
+    choice (the entries' codes, which order the jury's scores) is seeded, so every build tells the
+    same story: the same ranking, the same winner and the same contractor."""
+    from compete.submissions.services.drafting import seeded_codes
+
+    with seeded_codes(DEMO_SEED):
+        return _load_demo()
+
+
+def _load_demo() -> list[tuple[str, str]]:
     accounts: list[tuple[str, str]] = []
     nav = _org("NAV", NAV_ORGNR, OrgCategory.PUBLIC_BODY, buyer=True)
     admin = _user("admin@demo.test", "Ada Admin", is_admin=True)
@@ -262,6 +281,9 @@ def load_demo() -> list[tuple[str, str]]:
     officer = _user("officer@demo.test", "Ola Innkjøper")
     _member(officer, nav, MemberRole.OWNER, officer=True)
     accounts.append((officer.email, "procurement officer, NAV"))
+    treasurer = _user("treasurer@demo.test", "Kari Kasserer")
+    _member(treasurer, nav, officer=True)
+    accounts.append((treasurer.email, "officer at NAV who registers payments as paid (four eyes, R37)"))
     functionary = _user("functionary@demo.test", "Fride Funksjonær")
     _member(functionary, nav, officer=True)
     accounts.append((functionary.email, "functionary (anonymiser), NAV"))

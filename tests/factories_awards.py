@@ -17,7 +17,7 @@ from compete.jury import services as jury_services
 from compete.jury.models import SeatRole
 from compete.submissions import services as submission_services
 from compete.submissions.models import Eligibility, Submission
-from tests.factories import make_user
+from tests.factories import make_officer, make_user
 from tests.factories_jury import declare_all_clear, make_jury_stage, score
 from tests.factories_submissions import GOOD_CONTENT, Setup
 
@@ -36,6 +36,11 @@ class World:
     @property
     def competition(self):
         return self.setup.competition
+
+
+def treasurer(world: World) -> Actor:
+    """A second officer of the buyer, who registers as paid what `world.officer` approved (R37)."""
+    return Actor(make_officer(world.setup.buyer, name="Kari Kasserer"), world.setup.buyer, "officer")
 
 
 def lock_ranking(stage: Stage, entries: list[Submission], officer: Actor, *, jurors: int = 2, values=None) -> list:

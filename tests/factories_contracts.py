@@ -13,7 +13,7 @@ from compete.contracts import services
 from compete.contracts.models import Contract, OutcomeMilestone
 from compete.core.time import now, to_oslo
 from compete.extensions import db
-from tests.factories import make_user
+from tests.factories import make_officer, make_user
 from tests.factories_competitions import make_setup
 
 
@@ -32,10 +32,15 @@ class ContractSetup:
     other_buyer: Organisation
     verifier: User
     functionary: User
+    treasurer: User  # a second officer of the buyer: registers payments the officer approved (R37)
 
     @property
     def actor(self) -> Actor:
         return Actor(self.officer, self.buyer, "officer")
+
+    @property
+    def payer(self) -> Actor:
+        return Actor(self.treasurer, self.buyer, "officer")
 
 
 def make_decision(stage: Stage, officer: User, organisations, *, final: bool, standstill_left=timedelta(days=-1)):
@@ -93,6 +98,7 @@ def make_winner_setup(
         other_buyer=s.other_buyer,
         verifier=verifier,
         functionary=functionary,
+        treasurer=make_officer(s.buyer, name="Kari Kasserer"),
     )
 
 

@@ -8,7 +8,7 @@ import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, CheckConstraint, Enum, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, CheckConstraint, Enum, ForeignKey, Integer, String, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from compete.core.models import TimestampMixin, UTCDateTime
@@ -95,6 +95,8 @@ class Organisation(TimestampMixin, db.Model):
         _enum(BuyerStatus, "buyer_status"), default=BuyerStatus.NONE, nullable=False
     )
     default_language: Mapped[str] = mapped_column(String(5), default="nb", nullable=False)
+    # Four eyes on money (R37, R49): who approves a payment may not also register it as paid.
+    payments_four_eyes: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true(), nullable=False)
 
     memberships: Mapped[list[Membership]] = relationship(back_populates="organisation", cascade="all, delete-orphan")
 

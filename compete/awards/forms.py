@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import StringField, TextAreaField
+from wtforms import HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 
@@ -45,3 +45,7 @@ class ResponseForm(FlaskForm):
 class AwardActionForm(FlaskForm):
     invoice_reference = StringField(_l("Invoice reference"), validators=[Optional(), Length(max=100)])
     reason = TextAreaField(_l("Reason for rejecting the deliverable"), validators=[Optional(), Length(max=10_000)])
+
+
+class PaymentControlForm(FlaskForm):
+    four_eyes = HiddenField(validators=[DataRequired()])

@@ -33,3 +33,10 @@ def can_complain(user: User, decision: Decision, organisation: Organisation | No
     from compete.awards.services import took_part
 
     return organisation is not None and is_member(user, organisation) and took_part(decision, organisation)
+
+
+def can_set_payment_control(user: User, organisation: Organisation) -> bool:
+    """The owner of an approved buyer decides whether its payments need four eyes (R37)."""
+    from compete.accounts.permissions import can_act, is_owner
+
+    return organisation.is_approved_buyer and can_act(user) and is_owner(user, organisation)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask import current_app
 from sqlalchemy import (
     JSON,
     Boolean,
@@ -14,6 +15,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -26,6 +28,10 @@ from compete.extensions import db
 
 def _enum(cls, name):
     return Enum(cls, name=name, native_enum=False, length=32, values_callable=lambda e: [m.value for m in e])
+
+
+def _default_retention_years() -> int:
+    return int(current_app.config.get("RETENTION_YEARS_DEFAULT", 10))
 
 
 class Competition(TimestampMixin, db.Model):
@@ -49,6 +55,10 @@ class Competition(TimestampMixin, db.Model):
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     cancel_reason: Mapped[str | None] = mapped_column(Text)
+    # R43: nothing of the competition is deleted until this many years after it ended.
+    retention_years: Mapped[int] = mapped_column(
+        Integer, default=_default_retention_years, server_default="10", nullable=False
+    )
 
     owners: Mapped[list[CompetitionOwner]] = relationship(
         back_populates="competition", cascade="all, delete-orphan", order_by="CompetitionOwner.id"
@@ -63,6 +73,7 @@ class Competition(TimestampMixin, db.Model):
     __table_args__ = (
         CheckConstraint("budget >= 0", name="budget_non_negative"),
         CheckConstraint("standstill_days >= 0", name="standstill_non_negative"),
+        CheckConstraint("retention_years >= 1", name="retention_positive"),
         CheckConstraint("state <> 'cancelled' OR cancel_reason IS NOT NULL", name="cancel_has_reason"),
     )
 
@@ -212,6 +223,9 @@ class TemplateField(db.Model):
     help_text: Mapped[str] = mapped_column(Text, default="", nullable=False)
     word_limit: Mapped[int | None] = mapped_column(Integer)
     required: Mapped[bool] = mapped_column(Boolean, default=True, nullable=False)
+    # R45: personal details (a contact person, a phone number, the team's names) minimised after the
+    # complaint period for participants who were not selected.
+    personal_data: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false(), nullable=False)
 
     stage: Mapped[Stage] = relationship(back_populates="fields")
 

@@ -10,11 +10,11 @@ from sqlalchemy import select
 from compete.accounts.models import Organisation, User
 from compete.audit.services import Actor, record
 from compete.competitions.models import Competition, Follower, Question
-from compete.competitions.services import followers_of
 from compete.competitions.states import CompetitionState
 from compete.core.errors import DomainError
 from compete.core.time import now
 from compete.extensions import db
+from compete.notifications.recipients import participants_of
 from compete.notifications.services import queue_email
 
 
@@ -83,7 +83,7 @@ def ask_question(competition: Competition, user: User, organisation: Organisatio
 
 def publish_answer(question: Question, actor: Actor, *, answer: str, public_body: str) -> None:
     """Publish question (asker anonymised) and answer to everyone at once and notify every
-    follower (R12). There is no private answer (R14)."""
+    follower and every member of a participating organisation (R12). There is no private answer (R14)."""
     competition = question.competition
     if question.published_at is not None:
         raise DomainError(_l("This answer is already published."), code="published")
@@ -101,12 +101,12 @@ def publish_answer(question: Question, actor: Actor, *, answer: str, public_body
         competition=competition,
         after={"question": question.public_body, "answer": question.answer},
     )
-    for follower in followers_of(competition):
+    for person in participants_of(competition.id):
         queue_email(
             "competitions/answer_published",
-            to=follower.email,
-            language=follower.language,
-            recipient=follower,
+            to=person.email,
+            language=person.language,
+            recipient=person,
             competition=competition,
             question=question,
         )

@@ -12,7 +12,9 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from compete.audit.services import Actor
+from compete.awards.demo_finished import paying
 from compete.awards.gate import agreement_blocked, decision_of
+from compete.awards.states import AwardState
 from compete.competitions.models import Competition, CompetitionStaff
 from compete.competitions.permissions import officer_organisation
 from compete.contracts import queries, services
@@ -101,6 +103,7 @@ def _carry_on(contract, outcome, officer: Actor, verifier, later) -> None:
     if not members:
         return
     contractor = members[0]
+    treasurer = paying(officer, AwardState.PAID)  # four eyes on money (R37)
     first = contract.milestones[0]
     with frozen_at(later("deliver")):
         services.transition_milestone(
@@ -116,7 +119,7 @@ def _carry_on(contract, outcome, officer: Actor, verifier, later) -> None:
         services.transition_milestone(
             first,
             MilestoneState.PAID,
-            officer,
+            treasurer,
             "officer",
             invoice_reference="INV-2026-101",
             recipient_orgnr=contract.contractor_registration,
@@ -146,7 +149,7 @@ def _carry_on(contract, outcome, officer: Actor, verifier, later) -> None:
         services.transition_claim(
             claim,
             ClaimState.PAID,
-            officer,
+            treasurer,
             "officer",
             invoice_reference="INV-2026-117",
             recipient_orgnr=contract.contractor_registration,

@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from compete.audit.services import Actor, record
+from compete.awards.four_eyes import require_second_pair_of_eyes
 from compete.awards.gate import agreement_blocked
 from compete.awards.models import StageAward
 from compete.awards.services.decisions import next_stage
@@ -82,7 +83,8 @@ def transition_award(
     sign: the agreement gate must be open (decision notified, standstill over, every complaint
     answered; R31–R33). deliver: records when and whether on time. accept: only an on-time
     deliverable (R37). reject: needs a reason. approve: needs an invoice reference; records the
-    approver and the recipient's organisation number. pay: records date and who paid.
+    approver and the recipient's organisation number. pay: records date and who paid, who may not be
+    the approver when the buyer asks for four eyes (R37).
     """
     source = award.state
     allowed = AWARD_TRANSITIONS.get((source, target))
@@ -140,6 +142,7 @@ def transition_award(
             "recipient_orgnr": format_orgnr(orgnr),
         }
     elif target == AwardState.PAID:
+        require_second_pair_of_eyes(award.stage.competition, award.payment_approved_by_id, actor)
         award.paid_at = moment
         award.paid_by_id = actor.user.id
         details = {"amount": award.amount, "invoice_reference": award.invoice_reference}

@@ -24,6 +24,7 @@ from compete.core.errors import DomainError
 from compete.core.time import now, oslo_to_utc, to_oslo
 from compete.extensions import db
 from compete.jury.models import ConsensusRemark, JurySeat, Score, Scorecard
+from compete.notifications.recipients import members_of
 from compete.notifications.services import queue_email
 from compete.submissions.models import Eligibility, Submission, SubmissionStatus
 
@@ -162,6 +163,8 @@ def hydrate(letter: dict) -> dict:
 def send_notices(decision: Decision, actor: Actor) -> list[Notice]:
     """Queue every letter of the decision at one moment and start the standstill (R31, R32).
 
+    One Notice (the letter) per entry, one e-mail to the person who started it and to every other
+    member of its organisation, each in their own language, its queueing audited per recipient.
     One transaction: the outbox messages, the Notice rows and the decision's times are written
     together, so either every participant is notified or nobody is.
     """
@@ -174,39 +177,50 @@ def send_notices(decision: Decision, actor: Actor) -> list[Notice]:
     decision.notices_sent_at = moment
     decision.standstill_ends_at = standstill_end(moment, decision.stage.competition.standstill_days)
     notices = []
+    members = members_of(sorted({submission.organisation_id for submission, _ in letters}))
+    default_language = decision.stage.competition.default_language
     for submission, letter in letters:
-        recipient = submission.created_by
+        starter = submission.created_by
+        recipients = [starter] + [m for m in members.get(submission.organisation_id, []) if m.id != starter.id]
         notice = Notice(
             decision_id=decision.id,
             submission_id=submission.id,
             organisation_id=submission.organisation_id,
-            recipient_id=recipient.id,
-            recipient_email=recipient.email,
-            language=recipient.language or decision.stage.competition.default_language,
+            recipient_id=starter.id,
+            recipient_email=starter.email,
+            language=starter.language or default_language,
             outcome=letter["outcome"],
             letter=letter,
             queued_at=moment,
         )
         db.session.add(notice)
         db.session.flush()
-        message = queue_email(
-            "awards/notice",
-            to=recipient.email,
-            language=notice.language,
-            recipient=recipient,
-            competition=decision.stage.competition,
-            letter=hydrate(letter),
-            notice_id=notice.id,
-        )
-        notice.outbox_message_id = message.id
+        for recipient in recipients:
+            # Every member of the organisation gets the letter in their own language (R31).
+            message = queue_email(
+                "awards/notice",
+                to=recipient.email,
+                language=recipient.language or default_language,
+                recipient=recipient,
+                competition=decision.stage.competition,
+                letter=hydrate(letter),
+                notice_id=notice.id,
+            )
+            if recipient is starter:
+                notice.outbox_message_id = message.id
+            record(
+                actor,
+                "awards.notice_queued",
+                notice,
+                competition=decision.stage.competition,
+                after={
+                    "to": recipient.email,
+                    "message": message.id,
+                    "organisation": submission.organisation.name,
+                    "outcome": notice.outcome,
+                },
+            )
         notices.append(notice)
-        record(
-            actor,
-            "awards.notice_queued",
-            notice,
-            competition=decision.stage.competition,
-            after={"to": recipient.email, "organisation": submission.organisation.name, "outcome": notice.outcome},
-        )
     db.session.flush()
     record(
         actor,

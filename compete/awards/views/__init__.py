@@ -78,4 +78,4 @@ def _refused(exc: DomainError) -> None:
 
 
 # Routes live in the sub-modules; importing them registers them on `bp`.
-from compete.awards.views import manage, participant  # noqa: E402, F401
+from compete.awards.views import buyer, manage, participant  # noqa: E402, F401

@@ -55,7 +55,7 @@ def manage_answer(slug: str, question_id: int):
             flash(str(exc.message), "error")
             return redirect(url_for("competitions.manage_questions", slug=slug))
         db.session.commit()
-        flash(_("The answer is published and every follower was told."), "success")
+        flash(_("The answer is published and every participant and follower was told."), "success")
         return redirect(url_for("competitions.manage_questions", slug=slug))
     questions = queries.all_questions(competition)
     forms = {q.id: AnswerForm(prefix=f"q{q.id}", data={"public_body": q.body}) for q in questions if not q.published_at}

@@ -5,12 +5,10 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from compete.accounts.models import User
 from compete.audit.services import Actor, record
 from compete.competitions.models import (
     CallVersion,
     Competition,
-    Follower,
     Stage,
 )
 from compete.competitions.snapshot import build_snapshot, check_call, parse_iso
@@ -23,6 +21,7 @@ from compete.competitions.states import (
 from compete.core.errors import DomainError
 from compete.core.time import now
 from compete.extensions import db
+from compete.notifications.recipients import participants_of
 from compete.notifications.services import queue_email
 
 
@@ -130,7 +129,8 @@ def publish(competition: Competition, actor: Actor, *, min_window_days: int = 14
 
 
 def amend(competition: Competition, actor: Actor, change_note: str, *, min_window_days: int = 0) -> CallVersion:
-    """Freeze the changed call as a new version and notify every follower at the same moment (R4)."""
+    """Freeze the changed call as a new version and notify, at the same moment, every follower and
+    every member of an organisation that has started an entry (R4)."""
     if not (change_note and change_note.strip()):
         raise DomainError(_l("An amendment to a published call needs a change note."), code="change_note")
     previous = latest_version(competition)
@@ -145,12 +145,12 @@ def amend(competition: Competition, actor: Actor, change_note: str, *, min_windo
     if not result.ok:
         raise DomainError(_l("The amended call is not complete."), code="incomplete", details=result.errors)
     version = _new_version(competition, actor, (previous.number if previous else 0) + 1, change_note.strip())
-    for follower in followers_of(competition):
+    for person in participants_of(competition.id):
         queue_email(
             "competitions/amended",
-            to=follower.email,
-            language=follower.language,
-            recipient=follower,
+            to=person.email,
+            language=person.language,
+            recipient=person,
             competition=competition,
             version=version,
         )
@@ -181,28 +181,15 @@ def _check_amendment(old: dict, new: dict) -> None:
 
 
 def cancel(competition: Competition, actor: Actor, reason: str) -> None:
-    """Cancel with an objective reason (R35): everything is kept; every follower is told."""
+    """Cancel with an objective reason (R35): everything is kept; every follower and every member of
+    a participating organisation is told."""
     transition_competition(competition, CompetitionState.CANCELLED, actor, reason=reason)
-    for follower in followers_of(competition):
+    for person in participants_of(competition.id):
         queue_email(
             "competitions/cancelled",
-            to=follower.email,
-            language=follower.language,
-            recipient=follower,
+            to=person.email,
+            language=person.language,
+            recipient=person,
             competition=competition,
             reason=competition.cancel_reason,
         )
-
-
-# --- following, questions and answers ------------------------------------------------------
-
-
-def followers_of(competition: Competition) -> list[User]:
-    return list(
-        db.session.scalars(
-            select(User)
-            .join(Follower, Follower.user_id == User.id)
-            .where(Follower.competition_id == competition.id)
-            .order_by(Follower.id)
-        )
-    )

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from compete.accounts.models import Organisation, User
 from compete.accounts.orgnr import InvalidOrgnr, normalise_orgnr
 from compete.audit.services import Actor, record
+from compete.awards.four_eyes import require_second_pair_of_eyes
 from compete.competitions.queries import officers_of
 from compete.contracts import evidence, permissions, queries
 from compete.contracts.models import Claim, Contract, Milestone, OutcomeMilestone
@@ -76,7 +77,9 @@ def _payment(contract: Contract, invoice_reference: str, recipient: str, paid_on
 
 
 def _record_payment(row, contract, actor, moment, invoice_reference, recipient_orgnr, paid_on, locale) -> dict:
-    """Set the payment fields (R37) on a milestone or a claim; returns what the audit entry records."""
+    """Set the payment fields (R37) on a milestone or a claim; returns what the audit entry records.
+    The officer who approved the payment may not register it as paid when the buyer asks for four eyes."""
+    require_second_pair_of_eyes(contract.competition, row.approved_by_id, actor)
     invoice, registration, day = _payment(contract, invoice_reference, recipient_orgnr, paid_on, locale)
     row.invoice_reference, row.recipient_orgnr, row.paid_on = invoice, registration, day
     row.paid_recorded_at, row.paid_by_id = moment, actor.user.id
@@ -287,6 +290,11 @@ def transition_claim(
     before = {"state": claim.state}
     after: dict = {"state": target}
     moment = now()
+    if target in (ClaimState.VERIFIED, ClaimState.REJECTED) and any(
+        m.organisation_id == contract.organisation_id for m in actor.user.memberships
+    ):
+        # R49: a verifier who has since joined the contractor is no longer independent.
+        raise DomainError(_l("The verifier must be independent of the contractor."), code="independent")
     if target == ClaimState.VERIFIED:
         if isinstance(verified_count, bool) or not isinstance(verified_count, int) or verified_count < 0:
             raise DomainError(_l("The verified number must be a whole number, 0 or more."), code="count")

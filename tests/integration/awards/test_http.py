@@ -14,7 +14,7 @@ from compete.awards.states import AwardState
 from compete.core.time import frozen_at
 from compete.extensions import db
 from compete.notifications.services import send_pending
-from tests.factories_awards import decide_and_notify, make_ranked_stage, submit_deliverable
+from tests.factories_awards import decide_and_notify, make_ranked_stage, submit_deliverable, treasurer
 from tests.factories_competitions import login_as
 
 
@@ -123,6 +123,11 @@ def test_from_decision_to_paid_award_through_the_pages(client, app, smtp):
         for action in ("deliver", "accept"):
             client.post(f"/manage/competitions/{slug}/awards/{award.id}/{action}")
         client.post(f"/manage/competitions/{slug}/awards/{award.id}/approve", data={"invoice_reference": "F-2026-11"})
+        refused = client.post(f"/manage/competitions/{slug}/awards/{award.id}/pay", follow_redirects=True)
+        assert "en annen saksbehandler må registrere den som betalt" in _text(refused)  # four eyes (R37)
+        db.session.refresh(award)
+        assert award.state == AwardState.PAYMENT_APPROVED
+        login_as(client, treasurer(world).user, world.setup.buyer)
         client.post(f"/manage/competitions/{slug}/awards/{award.id}/pay")
         page = _text(client.get(f"/manage/competitions/{slug}/awards"))
     db.session.refresh(award)

@@ -57,8 +57,8 @@ def test_r12_ask_answer_publish_to_everyone_without_the_askers_name(client, cloc
         select(OutboxMessage).where(OutboxMessage.kind == "competitions/answer_published").order_by(OutboxMessage.id)
     ).all()
     assert [(m.recipient_email, m.created_at) for m in mails] == [
-        (s.other_participant.email, NOW + timedelta(hours=1)),
         (s.participant.email, NOW + timedelta(hours=1)),
+        (s.other_participant.email, NOW + timedelta(hours=1)),
     ]
 
     response = client.get(f"/manage/competitions/{slug}/questions.csv")

@@ -108,6 +108,7 @@ def test_full_contract_with_an_outcome_verified_and_paid(client, cs, smtp):
 
     login_as(client, cs.officer, cs.buyer)
     assert client.post(f"{_base(cs)}/claims/{claim.id}/approve").status_code == 302
+    login_as(client, cs.treasurer, cs.buyer)  # four eyes: another officer registers the payment (R37)
     paid = client.post(
         f"{_base(cs)}/claims/{claim.id}/pay",
         data={"invoice_reference": "F-2027-17", "recipient_orgnr": cs.winner_org.orgnr, "paid_on": today().isoformat()},
@@ -123,6 +124,7 @@ def test_full_contract_with_an_outcome_verified_and_paid(client, cs, smtp):
         [
             (cs.verifier.email, f"Krav til verifisering: {cs.competition.title}"),
             (cs.officer.email, f"Krav verifisert: {cs.competition.title}"),
+            (cs.treasurer.email, f"Krav verifisert: {cs.competition.title}"),  # every officer of the buyer
             (cs.winner.email, "Betaling registrert: 200\u00a0000\u00a0kr"),  # non-breaking spaces kept
         ]
     )
@@ -174,7 +176,7 @@ def test_milestone_delivery_by_the_contractor_tells_the_officers(client, cs, smt
     response = client.post(f"/contracts/{contract.id}/milestones/{milestone.id}/deliver", data={"note": "Levert"})
     assert response.status_code == 302
     send_pending()
-    assert [m["To"] for m in smtp.messages] == [cs.officer.email]
+    assert sorted(m["To"] for m in smtp.messages) == sorted([cs.officer.email, cs.treasurer.email])
     assert smtp.messages[0]["Subject"] == f"Milepæl levert: {cs.competition.title}"
 
 

@@ -14,7 +14,7 @@ from compete.core.errors import DomainError
 from compete.core.time import frozen_at, now
 from compete.extensions import db
 from compete.submissions import services as submission_services
-from tests.factories_awards import decide_and_notify, make_ranked_stage, submit_deliverable
+from tests.factories_awards import decide_and_notify, make_ranked_stage, submit_deliverable, treasurer
 from tests.factories_submissions import GOOD_CONTENT
 
 ORDER = [
@@ -46,13 +46,14 @@ def awarded(app):
         yield world, decision, awards
 
 
-def _walk(award, world, until: AwardState):
+def _walk(award, world, until: AwardState, payer=None):
     for source, target in itertools.pairwise(ORDER):
         if source == until:
             return
         if target == AwardState.DELIVERED:
             submit_deliverable(world, award)
-        services.transition_award(award, target, world.officer, invoice_reference="INV-2026-001")
+        actor = (payer or treasurer(world)) if target == AwardState.PAID else world.officer
+        services.transition_award(award, target, actor, invoice_reference="INV-2026-001")
 
 
 FORBIDDEN = [pair for pair in itertools.product(AwardState, AwardState) if pair not in AWARD_TRANSITIONS]
@@ -71,12 +72,13 @@ def test_every_move_outside_the_table_is_refused(awarded, source, target):
 def test_the_whole_way_to_paid_records_every_field(awarded):
     world, _decision, awards = awarded
     award = awards[0]
-    _walk(award, world, AwardState.PAID)
+    payer = treasurer(world)
+    _walk(award, world, AwardState.PAID, payer)
     assert award.state == AwardState.PAID
     assert award.delivered_on_time is True
     assert award.recipient_orgnr == award.organisation.orgnr
     assert award.invoice_reference == "INV-2026-001"
-    assert award.payment_approved_by_id == world.setup.officer.id and award.paid_by_id == world.setup.officer.id
+    assert award.payment_approved_by_id == world.setup.officer.id and award.paid_by_id == payer.user.id
     assert award.paid_at == now()
     assert queries.payments_per_stage(world.competition) == {
         world.stage.id: 50_000,

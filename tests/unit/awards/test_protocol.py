@@ -11,7 +11,7 @@ from compete.awards.states import AwardState
 from compete.core.time import frozen_at
 from compete.extensions import db
 from compete.notifications.services import send_pending
-from tests.factories_awards import decide_and_notify, make_ranked_stage, submit_deliverable
+from tests.factories_awards import decide_and_notify, make_ranked_stage, submit_deliverable, treasurer
 
 
 def test_sections_are_registered_in_order_with_iso_times_and_integer_amounts(app, smtp):
@@ -28,7 +28,7 @@ def test_sections_are_registered_in_order_with_iso_times_and_integer_amounts(app
         for target in (AwardState.AGREEMENT_SIGNED, AwardState.DELIVERED, AwardState.ACCEPTED):
             services.transition_award(award, target, world.officer)
         services.transition_award(award, AwardState.PAYMENT_APPROVED, world.officer, invoice_reference="F-17")
-        services.transition_award(award, AwardState.PAID, world.officer)
+        services.transition_award(award, AwardState.PAID, treasurer(world))
 
     built = protocol.build(world.competition)
     keys = [s["key"] for s in built["sections"]]

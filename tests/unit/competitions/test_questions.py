@@ -41,10 +41,10 @@ def test_r12_answer_is_published_to_all_followers_at_once(app, clock):
     messages = db.session.scalars(
         select(OutboxMessage).where(OutboxMessage.kind == "competitions/answer_published").order_by(OutboxMessage.id)
     ).all()
-    # The other participant followed first; the asker follows by asking.
+    # The other participant followed; the asker follows by asking. Recipients come in account order.
     assert [(m.recipient_email, m.created_at) for m in messages] == [
-        (s.other_participant.email, clock.now()),
         (s.participant.email, clock.now()),
+        (s.other_participant.email, clock.now()),
     ]
     assert len({m.body_text for m in messages if m.language == "nb"}) == 1
     assert "Firma X" not in messages[0].body_text

@@ -45,12 +45,12 @@ def test_payment_rows_keep_integer_references_with_bokmal_headings(app):
     for target in (MilestoneState.DELIVERED, MilestoneState.ACCEPTED, MilestoneState.PAYMENT_APPROVED):
         services.transition_milestone(milestone, target, cs.actor, "officer")
     payment = {"invoice_reference": "F-1", "recipient_orgnr": cs.winner_org.orgnr, "paid_on": today()}
-    services.transition_milestone(milestone, MilestoneState.PAID, cs.actor, "officer", **payment)
+    services.transition_milestone(milestone, MilestoneState.PAID, cs.payer, "officer", **payment)
     claim = services.submit_claim(outcome, cs.winner, cs.winner_org, 5, "5 av 60 i arbeid")
     verifier = Actor(cs.verifier, None, "verifier")
     services.transition_claim(claim, ClaimState.VERIFIED, verifier, "verifier", verified_count=5)
     services.transition_claim(claim, ClaimState.APPROVED, cs.actor, "officer")
-    services.transition_claim(claim, ClaimState.PAID, cs.actor, "officer", **{**payment, "invoice_reference": "F-2"})
+    services.transition_claim(claim, ClaimState.PAID, cs.payer, "officer", **{**payment, "invoice_reference": "F-2"})
     db.session.flush()
     rows = contracts_protocol.contracts(cs.competition)
     payments = [r for r in rows if r["record"] == "payment"]

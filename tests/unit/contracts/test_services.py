@@ -35,7 +35,7 @@ def _pay_milestone(cs, milestone):
     services.transition_milestone(
         milestone,
         MilestoneState.PAID,
-        cs.actor,
+        cs.payer,
         "officer",
         invoice_reference="F-1",
         recipient_orgnr=cs.winner_org.orgnr,
@@ -256,7 +256,7 @@ def test_totals_never_exceed_the_ceiling_through_any_path(app):
     services.transition_claim(
         claim,
         ClaimState.PAID,
-        cs.actor,
+        cs.payer,
         "officer",
         invoice_reference="F-9",
         recipient_orgnr=cs.winner_org.orgnr,
@@ -281,7 +281,7 @@ def test_payment_records_r37_fields_and_refuses_another_recipient(app):
         services.transition_milestone,
         milestone,
         MilestoneState.PAID,
-        cs.actor,
+        cs.payer,
         "officer",
         invoice_reference="F-1",
         recipient_orgnr=cs.other_org.orgnr,
@@ -291,7 +291,7 @@ def test_payment_records_r37_fields_and_refuses_another_recipient(app):
     services.transition_milestone(
         milestone,
         MilestoneState.PAID,
-        cs.actor,
+        cs.payer,
         "officer",
         invoice_reference="F-1",
         recipient_orgnr=f"NO {cs.winner_org.orgnr} MVA",
