@@ -2,7 +2,7 @@
 minimisation runs (R37, R43, R45, R49)
 
 Revision ID: 5e2f8a1c9d07
-Revises: 1c3617630339
+Revises: 5e7a1c2b9d40
 Create Date: 2026-12-02 14:10:00
 
 """
@@ -14,7 +14,7 @@ import compete.core.models  # noqa: F401 - custom column types
 
 # revision identifiers, used by Alembic.
 revision = '5e2f8a1c9d07'
-down_revision = '1c3617630339'
+down_revision = '5e7a1c2b9d40'
 branch_labels = None
 depends_on = None
 
