@@ -115,6 +115,12 @@ class Config:
 
     DEMO_ALLOWED = True
 
+    # Audit trail (R41): entries are HMAC-chained with AUDIT_KEY, a secret kept outside the
+    # database (production requires it; changing it makes every earlier entry fail `verify`).
+    # `flask audit seal` and protocol exports write the chains' heads under audit-seals/ in
+    # storage (append-only: give the bucket Object Lock / versioning in production).
+    AUDIT_KEY = os.environ.get("AUDIT_KEY", "dev-only-audit-key")
+
 
 class DevelopmentConfig(Config):
     DEBUG = True
@@ -139,7 +145,7 @@ class ProductionConfig(Config):
 
     @classmethod
     def check(cls) -> None:
-        missing = [name for name in ("SECRET_KEY", "DATABASE_URL") if not os.environ.get(name)]
+        missing = [name for name in ("SECRET_KEY", "DATABASE_URL", "AUDIT_KEY") if not os.environ.get(name)]
         if missing:
             raise RuntimeError(f"ProductionConfig needs these environment variables: {', '.join(missing)}")
 

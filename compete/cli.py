@@ -12,6 +12,8 @@ from compete.storage.cli import storage
 
 
 def register_cli(app) -> None:
+    from compete.audit.cli import audit
+
     app.cli.add_command(outbox)
     app.cli.add_command(audit)
     app.cli.add_command(demo)
@@ -68,26 +70,6 @@ def outbox_retry():
     count = retry_failed()
     db.session.commit()
     click.echo(f"requeued {count}")
-
-
-@click.group(help="The audit trail.")
-def audit():
-    pass
-
-
-@audit.command("verify", help="Check the hash chain; exit 1 naming the first bad entry.")
-@with_appcontext
-def audit_verify():
-    from compete.audit.services import verify_chain
-
-    result = verify_chain()
-    if result.ok:
-        click.echo(f"audit trail intact: {result.checked} entries")
-        return
-    click.echo(
-        f"audit trail broken at entry {result.bad_seq}: {result.reason} ({result.checked} entries verified before it)"
-    )
-    sys.exit(1)
 
 
 @click.command(help="Load the demo competition and accounts (idempotent; refused in production).")

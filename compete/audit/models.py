@@ -1,22 +1,32 @@
-"""The append-only, hash-chained audit trail (R41)."""
+"""The append-only, keyed hash chains of the audit trail (R41).
+
+One chain per competition (its entries carry `chain = competition id`) and one platform chain
+(`chain = 0`) for actions outside any competition, so that audited actions in different
+competitions never wait for each other. Database triggers refuse UPDATE and DELETE on the entries
+and let a head only move forward to an entry of its own chain (migration 5a1e0c7d9b21).
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Integer, String
+from sqlalchemy import JSON, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from compete.core.models import UTCDateTime
 from compete.extensions import db
 
+PLATFORM_CHAIN = 0
+
 
 class AuditEntry(db.Model):
     __tablename__ = "audit_entries"
+    # Position in its chain; unique so that two writers cannot both extend the same tail.
+    __table_args__ = (UniqueConstraint("chain", "seq"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    # Position in the chain; unique so that two writers cannot both extend the same tail.
-    seq: Mapped[int] = mapped_column(Integer, unique=True, nullable=False)
+    chain: Mapped[int] = mapped_column(Integer, nullable=False)
+    seq: Mapped[int] = mapped_column(Integer, nullable=False)
     at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     actor_email: Mapped[str | None] = mapped_column(String(254))
@@ -33,7 +43,10 @@ class AuditEntry(db.Model):
 
 
 class AuditHead(db.Model):
-    """The chain's tail (one row): lets `verify` notice removed entries at the end too."""
+    """One row per chain (`id` = the chain: 0 platform, else the competition id): its tail.
+
+    Appends lock this row (SELECT … FOR UPDATE), so writers of one chain serialise; `verify`
+    uses it to notice removed entries at the end."""
 
     __tablename__ = "audit_head"
 

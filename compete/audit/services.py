@@ -1,20 +1,26 @@
 """Writing and verifying the audit trail (R41).
 
-Every entry's hash covers its own content and the previous entry's hash, so
-changing or removing any entry breaks the chain from that point on.
+Every entry's hash is an HMAC (key `AUDIT_KEY`, kept outside the database) over its own content
+and the previous entry's hash in its chain, so changing or removing an entry breaks the chain
+from that point on, and nobody without the key can recompute a consistent chain. One chain per
+competition and a platform chain (0) for the rest; each chain's head is sealed outside the
+database (`compete/audit/seals.py`) so that a rewrite by someone holding the key is found too.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from enum import Enum
 
-from sqlalchemy import select
+from flask import current_app
+from sqlalchemy import select, union
+from sqlalchemy.dialects import postgresql, sqlite
 
-from compete.audit.models import AuditEntry, AuditHead
+from compete.audit.models import PLATFORM_CHAIN, AuditEntry, AuditHead
 from compete.core.time import now
 from compete.extensions import db
 
@@ -48,8 +54,14 @@ def _jsonable(value):
     return value
 
 
-def entry_hash(entry: AuditEntry) -> str:
+def _key() -> bytes:
+    return current_app.config["AUDIT_KEY"].encode()
+
+
+def entry_hash(entry: AuditEntry, key: bytes | None = None) -> str:
+    """HMAC-SHA256 of the entry's canonical JSON under the audit key."""
     payload = {
+        "chain": entry.chain,
         "seq": entry.seq,
         "at": _jsonable(entry.at),
         "actor_id": entry.actor_id,
@@ -65,7 +77,30 @@ def entry_hash(entry: AuditEntry) -> str:
         "prev_hash": entry.prev_hash,
     }
     canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    return hmac.new(key if key is not None else _key(), canonical.encode(), hashlib.sha256).hexdigest()
+
+
+def chain_of(competition) -> int:
+    competition_id = getattr(competition, "id", competition)
+    return PLATFORM_CHAIN if competition_id is None else int(competition_id)
+
+
+def _locked_head(chain: int) -> AuditHead | None:
+    """The chain's head row, locked until the transaction ends (PostgreSQL), so appends serialise."""
+    return db.session.scalars(select(AuditHead).where(AuditHead.id == chain).with_for_update()).first()
+
+
+def _create_head(chain: int, seq: int, hash_: str) -> bool:
+    """Insert a new chain's head unless another writer just did (then False: lock theirs)."""
+    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    table = AuditHead.__table__
+    statement = (
+        dialect.insert(table)
+        .values(id=chain, seq=seq, hash=hash_)
+        .on_conflict_do_nothing(index_elements=["id"])
+        .returning(table.c.id)
+    )
+    return db.session.execute(statement).first() is not None
 
 
 def record(
@@ -77,10 +112,10 @@ def record(
     before: dict | None = None,
     after: dict | None = None,
 ) -> AuditEntry:
-    """Append one entry to the chain in the current transaction (flush only).
+    """Append one entry to the competition's chain (or the platform chain) in the current
+    transaction (flush only).
 
-    `target` is a model instance (its class name and id are recorded) or a
-    (type, id) pair.
+    `target` is a model instance (its class name and id are recorded) or a (type, id) pair.
     """
     if isinstance(target, tuple):
         target_type, target_id = target
@@ -88,14 +123,10 @@ def record(
         if target in db.session and getattr(target, "id", None) is None:
             db.session.flush()
         target_type, target_id = type(target).__name__, getattr(target, "id", None)
-    # The head row is locked for the rest of the transaction, serialising writers.
-    head = db.session.scalars(select(AuditHead).where(AuditHead.id == 1).with_for_update()).first()
-    if head is None:
-        head = AuditHead(id=1, seq=0, hash=GENESIS)
-        db.session.add(head)
+    chain = chain_of(competition)
     user = actor.user
     entry = AuditEntry(
-        seq=head.seq + 1,
+        chain=chain,
         at=now(),
         actor_id=getattr(user, "id", None),
         actor_email=getattr(user, "email", None),
@@ -107,10 +138,20 @@ def record(
         competition_id=getattr(competition, "id", competition),
         before=_jsonable(before) if before is not None else None,
         after=_jsonable(after) if after is not None else None,
-        prev_hash=head.hash,
     )
+    head = _locked_head(chain)
+    if head is None:
+        entry.seq, entry.prev_hash = 1, GENESIS
+        entry.hash = entry_hash(entry)
+        if _create_head(chain, 1, entry.hash):  # the new head row is ours (and locked) until commit
+            db.session.add(entry)
+            db.session.flush()
+            return entry
+        head = _locked_head(chain)
+    entry.seq, entry.prev_hash = head.seq + 1, head.hash
     entry.hash = entry_hash(entry)
     db.session.add(entry)
+    db.session.flush()  # the entry first: the head may only move to an entry that exists (trigger)
     head.seq, head.hash = entry.seq, entry.hash
     db.session.flush()
     return entry
@@ -122,37 +163,106 @@ class VerifyResult:
     checked: int
     bad_seq: int | None = None
     reason: str | None = None
+    chain: int | None = None
 
 
-def verify_chain(batch: int = 1000) -> VerifyResult:
-    """Walk the chain in order; report the first altered, inserted or removed entry."""
-    expected_prev = GENESIS
-    expected_seq = 1
-    checked = 0
-    last_seq = 0
+def _chains() -> list[int]:
+    ids = union(select(AuditHead.id), select(AuditEntry.chain).distinct())
+    return sorted(db.session.scalars(select(ids.subquery().c[0])).all())
+
+
+def _verify_one(chain: int, key: bytes, batch: int) -> tuple[int, VerifyResult | None]:
+    expected_prev, expected_seq, checked, last_seq = GENESIS, 1, 0, 0
     while True:
         rows = db.session.scalars(
-            select(AuditEntry).where(AuditEntry.seq > last_seq).order_by(AuditEntry.seq).limit(batch)
+            select(AuditEntry)
+            .where(AuditEntry.chain == chain, AuditEntry.seq > last_seq)
+            .order_by(AuditEntry.seq)
+            .limit(batch)
         ).all()
         if not rows:
-            head = db.session.get(AuditHead, 1)
+            head = db.session.get(AuditHead, chain)
             head_seq, head_hash = (head.seq, head.hash) if head else (0, GENESIS)
             if head_seq != checked or head_hash != expected_prev:
-                return VerifyResult(False, checked, checked + 1, f"entries after {checked} were removed")
-            return VerifyResult(True, checked)
+                return checked, VerifyResult(False, 0, checked + 1, f"entries after {checked} were removed", chain)
+            return checked, None
         for entry in rows:
             if entry.seq != expected_seq:
-                return VerifyResult(False, checked, expected_seq, f"entry {expected_seq} is missing")
+                return checked, VerifyResult(False, 0, expected_seq, f"entry {expected_seq} is missing", chain)
             if entry.prev_hash != expected_prev:
-                return VerifyResult(False, checked, entry.seq, "does not follow the previous entry")
-            if entry_hash(entry) != entry.hash:
-                return VerifyResult(False, checked, entry.seq, "content was altered")
+                return checked, VerifyResult(False, 0, entry.seq, "does not follow the previous entry", chain)
+            if not hmac.compare_digest(entry_hash(entry, key), entry.hash):
+                return checked, VerifyResult(False, 0, entry.seq, "content was altered", chain)
             expected_prev = entry.hash
             expected_seq += 1
             checked += 1
             last_seq = entry.seq
         for entry in rows:
             db.session.expunge(entry)  # keep memory flat without detaching the caller's objects
+
+
+@dataclass(frozen=True)
+class SealedHead:
+    """A chain's head as published outside the database: `<chain>:<seq>:<hash>`."""
+
+    chain: int
+    seq: int
+    hash: str
+
+    def token(self) -> str:
+        return f"{self.chain}:{self.seq}:{self.hash}"
+
+    @classmethod
+    def parse(cls, token: str) -> SealedHead:
+        """`<chain>:<seq>:<hash>`; ValueError if it is not one."""
+        parts = token.strip().split(":")
+        if len(parts) != 3 or len(parts[2]) != 64 or any(c not in "0123456789abcdef" for c in parts[2]):
+            raise ValueError(f"not a sealed head (chain:seq:hash): {token!r}")
+        chain, seq = int(parts[0]), int(parts[1])
+        if chain < 0 or seq < 0:
+            raise ValueError(f"not a sealed head (chain:seq:hash): {token!r}")
+        return cls(chain, seq, parts[2])
+
+
+def _check_sealed(sealed: SealedHead) -> VerifyResult | None:
+    if sealed.seq == 0:
+        return None
+    found = db.session.scalar(
+        select(AuditEntry.hash).where(AuditEntry.chain == sealed.chain, AuditEntry.seq == sealed.seq)
+    )
+    if found is None:
+        return VerifyResult(False, 0, sealed.seq, "the sealed entry is gone: the chain was cut", sealed.chain)
+    if not hmac.compare_digest(found, sealed.hash):
+        return VerifyResult(False, 0, sealed.seq, "differs from the sealed head: the chain was rewritten", sealed.chain)
+    return None
+
+
+def verify_chain(batch: int = 1000, *, chains: list[int] | None = None, against: list[SealedHead] = ()) -> VerifyResult:
+    """Walk every chain (or the given ones) in order; report the first altered, inserted or
+    removed entry, and any sealed head the chain no longer contains."""
+    key = _key()
+    total = 0
+    for chain in chains if chains is not None else _chains():
+        checked, failure = _verify_one(chain, key, batch)
+        if failure is not None:
+            return VerifyResult(False, total + checked, failure.bad_seq, failure.reason, chain)
+        total += checked
+    for sealed in against:
+        failure = _check_sealed(sealed)
+        if failure is not None:
+            return VerifyResult(False, total, failure.bad_seq, failure.reason, failure.chain)
+    return VerifyResult(True, total)
+
+
+def heads(chains: list[int] | None = None) -> list[SealedHead]:
+    """The current head of every chain (or of the given ones; a chain without entries is 0:GENESIS)."""
+    query = select(AuditHead).order_by(AuditHead.id)
+    if chains is not None:
+        query = query.where(AuditHead.id.in_(chains))
+    found = {h.id: SealedHead(h.id, h.seq, h.hash) for h in db.session.scalars(query)}
+    if chains is not None:
+        return [found.get(c, SealedHead(c, 0, GENESIS)) for c in chains]
+    return list(found.values())
 
 
 def record_protocol_export(competition, actor: Actor, fmt: str, sha256: str) -> AuditEntry:

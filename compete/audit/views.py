@@ -17,7 +17,8 @@ from markupsafe import Markup
 from compete.audit import permissions, protocol
 from compete.audit.charts import Bar, bar_chart
 from compete.audit.rendering import display, parse_iso
-from compete.audit.services import Actor, record_protocol_export, verify_chain
+from compete.audit.seals import seal_competition
+from compete.audit.services import Actor, chain_of, heads, record_protocol_export, verify_chain
 from compete.audit.statistics import competition_statistics, programme_statistics
 from compete.competitions import queries as competition_queries
 from compete.competitions.permissions import buyer_organisations, officer_organisation
@@ -79,7 +80,7 @@ def _footer_css() -> Markup:
 @login_required
 def protocol_page(slug: str):
     competition = _load(slug, permissions.can_view_protocol)
-    chain = verify_chain()
+    chain = verify_chain(chains=[chain_of(competition)])
     built = protocol.build(competition)
     return render_template(
         "audit/protocol.html",
@@ -91,6 +92,8 @@ def protocol_page(slug: str):
 
 
 def _export(competition, fmt: str, body: bytes, content_type: str) -> Response:
+    # The head the export shows goes to storage and to the officers before the export is logged.
+    seal_competition(competition, "protocol")
     record_protocol_export(competition, _actor(competition), fmt, hashlib.sha256(body).hexdigest())
     db.session.commit()
     stamp = now().strftime("%Y%m%dT%H%M%SZ")
@@ -115,7 +118,7 @@ def protocol_pdf(slug: str):
     from weasyprint import HTML
 
     competition = _load(slug, permissions.can_view_protocol)
-    chain = verify_chain()
+    chain = verify_chain(chains=[chain_of(competition)])
     built = protocol.build(competition)
     html = render_template(
         "audit/protocol_pdf.html",
@@ -123,6 +126,7 @@ def protocol_pdf(slug: str):
         built=built,
         sections=display(built, _locale()),
         chain=chain,
+        head=heads([chain_of(competition)])[0],
         generated_at=parse_iso(built["generated_at"]),
         footer_css=_footer_css(),
     )

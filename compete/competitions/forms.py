@@ -22,6 +22,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from compete.competitions.snapshot import TIE_BREAK_RULES
 from compete.competitions.states import StageKind
+from compete.core.forms import PlausibleDate
 from compete.core.time import InvalidLocalTime, oslo_to_utc
 
 
@@ -123,7 +124,10 @@ class EligibilityForm(ChangeNoteMixin, FlaskForm):
 
 def _oslo_field(label, description=None):
     return DateTimeLocalField(
-        label, format="%Y-%m-%dT%H:%M", validators=[Optional()], description=description or _l("Norwegian time.")
+        label,
+        format="%Y-%m-%dT%H:%M",
+        validators=[Optional(), PlausibleDate()],
+        description=description or _l("Norwegian time."),
     )
 
 
@@ -325,5 +329,5 @@ class AuditFilterForm(FlaskForm):
         csrf = False
 
     action = SelectField(_l("Action"), choices=[], default="", validators=[Optional()])
-    date_from = DateField(_l("From date"), validators=[Optional()])
-    date_to = DateField(_l("To date"), validators=[Optional()])
+    date_from = DateField(_l("From date"), validators=[Optional(), PlausibleDate()])
+    date_to = DateField(_l("To date"), validators=[Optional(), PlausibleDate()])

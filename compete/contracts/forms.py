@@ -12,6 +12,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional
 
 from compete.contracts.services.common import MAX_AMOUNT
+from compete.core.forms import PlausibleDate
 
 
 class AmountField(StringField):
@@ -42,7 +43,7 @@ class ContractForm(FlaskForm):
 class MilestoneForm(FlaskForm):
     description = TextAreaField(_l("Deliverable"), validators=[DataRequired()])
     amount = AmountField(_l("Amount (kroner)"), validators=[InputRequired()])
-    due_on = DateField(_l("Due date"), validators=[InputRequired()])
+    due_on = DateField(_l("Due date"), validators=[InputRequired(), PlausibleDate()])
 
 
 class OutcomeForm(FlaskForm):
@@ -52,14 +53,14 @@ class OutcomeForm(FlaskForm):
     threshold = StringField(_l("Threshold"), validators=[DataRequired()])
     data_source = StringField(_l("Data source"), validators=[DataRequired()])
     verifier = SelectField(_l("Named verifier"), coerce=int, validators=[InputRequired()])
-    window_from = DateField(_l("Observation window from"), validators=[InputRequired()])
-    window_to = DateField(_l("Observation window to"), validators=[InputRequired()])
+    window_from = DateField(_l("Observation window from"), validators=[InputRequired(), PlausibleDate()])
+    window_to = DateField(_l("Observation window to"), validators=[InputRequired(), PlausibleDate()])
     price_per_outcome = AmountField(_l("Price per outcome (kroner)"), validators=[InputRequired()])
     cap = AmountField(_l("Cap (kroner)"), validators=[InputRequired()])
 
 
 class SignForm(FlaskForm):
-    signed_on = DateField(_l("Date of signing"), validators=[InputRequired()])
+    signed_on = DateField(_l("Date of signing"), validators=[InputRequired(), PlausibleDate()])
 
 
 class NoteForm(FlaskForm):
@@ -69,7 +70,7 @@ class NoteForm(FlaskForm):
 class PaymentForm(FlaskForm):
     invoice_reference = StringField(_l("Invoice reference"), validators=[DataRequired()])
     recipient_orgnr = StringField(_l("Recipient's organisation number"), validators=[DataRequired()])
-    paid_on = DateField(_l("Payment date"), validators=[InputRequired()])
+    paid_on = DateField(_l("Payment date"), validators=[InputRequired(), PlausibleDate()])
 
 
 class ClaimForm(FlaskForm):

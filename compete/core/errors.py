@@ -3,6 +3,7 @@
 from flask import jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 
 
@@ -38,7 +39,25 @@ def _render(code: int, detail=None):
     return render_template("errors/error.html", code=code, title=title, text=detail or text), code
 
 
+def _has_nul(*multidicts) -> bool:
+    return any("\x00" in key or any("\x00" in v for v in values) for md in multidicts for key, values in md.lists())
+
+
 def register_error_handlers(app) -> None:
+    @app.before_request
+    def refuse_nul_bytes():
+        """A NUL byte in a form field, a query parameter or a file name is never valid input, and
+        PostgreSQL refuses to store or even compare it (DataError, a 500): answer 400 up front."""
+        if request.method in ("GET", "HEAD") and not request.args:
+            return None
+        sources = [request.args]
+        if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            names = [(k, [f.filename or "" for f in files]) for k, files in request.files.lists()]
+            sources += [request.form, MultiDict(names)]
+        if _has_nul(*sources):
+            return _render(400, _l("The form contained a character that is not allowed. Remove it and try again."))
+        return None
+
     @app.errorhandler(CSRFError)
     def csrf_error(exc):
         return _render(400, _l("The form had expired or was sent from another page. Reload the page and try again."))

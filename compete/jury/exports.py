@@ -24,7 +24,7 @@ def revealed(stage) -> bool:
 
 def score_sheet(stage, hidden: set | frozenset = frozenset()) -> tuple[list[str], list[list]]:
     """Header and rows: one row per entry × juror × criterion, in a constant number of queries.
-    Entries in `hidden` (the viewing juror's conflicts, R22) show no scores at all."""
+    Entries in `hidden` (the viewing juror's conflicts, R22) are left out entirely."""
     grid = queries.cells(stage)
     show_names = revealed(stage)
     scores = {
@@ -54,11 +54,12 @@ def score_sheet(stage, hidden: set | frozenset = frozenset()) -> tuple[list[str]
         "draft": _("missing"),  # a draft is the juror's own until submitted
         "not_assigned": _("not assigned"),
         "undeclared": _("not declared"),
-        "hidden": _("conflict – hidden"),
     }
     seat_labels = {"chair": _("Chair"), "member": _("Member"), "user_representative": _("User representative")}
     rows = []
     for entry in grid.entries:
+        if entry.id in hidden:
+            continue
         for seat in grid.seats:
             status = grid.status(seat.id, entry.id)
             for criterion in stage.criteria:
@@ -66,9 +67,7 @@ def score_sheet(stage, hidden: set | frozenset = frozenset()) -> tuple[list[str]
                 row = [entry.code]
                 if show_names:
                     row.append(entry.organisation.name)
-                if entry.id in hidden:
-                    value, justification, at, status = "", "", None, "hidden"
-                elif status == "conflict":
+                if status == "conflict":
                     value, justification, at = labels["conflict"], "", None
                 row += [
                     seat.user.name,
@@ -102,8 +101,7 @@ def ranking_rows(stage, hidden: set | frozenset = frozenset()) -> tuple[list[str
     rows = []
     for r in report["ranking"]:
         row = [r["rank"], r["code"]] + ([names.get(r["code"], "")] if names else [])
-        total = _("conflict – hidden") if r.get("hidden") else r["total"]
-        rows.append([*row, total, ", ".join(r["tied_with"]), r["remark"]])
+        rows.append([*row, r["total"], ", ".join(r["tied_with"]), r["remark"]])
     return header, rows
 
 

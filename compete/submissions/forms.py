@@ -8,6 +8,8 @@ from flask_wtf.file import FileField
 from wtforms import BooleanField, DateField, HiddenField, RadioField, StringField, TextAreaField, TimeField
 from wtforms.validators import DataRequired, InputRequired, Length
 
+from compete.core.forms import PlausibleDate
+
 
 class SelfCheckForm(FlaskForm):
     category = RadioField(_l("Which category applies to your organisation?"), validators=[InputRequired()])
@@ -60,7 +62,7 @@ class EmptyForm(FlaskForm):
 
 
 class ExtendForm(FlaskForm):
-    day = DateField(_l("New deadline (date)"), validators=[InputRequired()])
+    day = DateField(_l("New deadline (date)"), validators=[InputRequired(), PlausibleDate()])
     clock = TimeField(_l("Time (Norwegian time)"), validators=[InputRequired()])
     reason = TextAreaField(_l("Reason (shown in the log)"), validators=[DataRequired(), Length(max=2000)])
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import joinedload, selectinload
@@ -175,18 +175,54 @@ def hidden_from(seat: JurySeat | None, grid: Cells | None = None) -> set[int]:
     return {e.id for e in grid.entries if grid.status(seat.id, e.id) in ("conflict", "undeclared")}
 
 
-def redacted(report: dict, hidden_codes: set[str]) -> dict:
-    """The report as a juror may read it: rows of entries hidden from them (R22) lose their total,
-    ties and remark and are marked `hidden`. Approvals hash the full report, never this copy."""
-    if not hidden_codes:
-        return report
-    rows = [
-        {**row, "total": None, "tied_with": [], "broken_tie_with": [], "remark": "", "hidden": True}
-        if row["code"] in hidden_codes
-        else row
-        for row in report["ranking"]
+def _visible_ranks(ranks: list[int]) -> list[int]:
+    """Ranks counted among the rows that are left: 1 + the rows left with a better rank."""
+    return [1 + sum(1 for other in ranks if other < rank) for rank in ranks]
+
+
+def visible_ranking(ranked: list[statistics.Ranked], hidden: set) -> list[statistics.Ranked]:
+    """The ranking as a juror may read it (R22): entries hidden from them are left out, and the
+    other ranks are counted among what is shown, so that neither the code nor the position of a
+    hidden entry can be read off (no gap in the ranks, no code in a tie)."""
+    if not hidden:
+        return ranked
+    shown = [r for r in ranked if r.entry not in hidden]
+    return [
+        replace(
+            r,
+            rank=rank,
+            tied_with=tuple(t for t in r.tied_with if t not in hidden),
+            broken_tie_with=tuple(t for t in r.broken_tie_with if t not in hidden),
+        )
+        for r, rank in zip(shown, _visible_ranks([r.rank for r in shown]), strict=True)
     ]
-    return {**report, "ranking": rows}
+
+
+def redacted(report: dict, hidden_codes: set[str]) -> dict:
+    """The report as a juror may read it (R22): rows of entries hidden from them are left out and
+    the other ranks counted among what is shown (see `visible_ranking`); the hidden codes appear
+    nowhere. `hidden_count` says how many were left out. Approvals hash the full report, never
+    this copy."""
+    if not hidden_codes:
+        return {**report, "hidden_count": 0}
+    shown = [row for row in report["ranking"] if row["code"] not in hidden_codes]
+    rows = [
+        {
+            **row,
+            "rank": rank,
+            "tied_with": [c for c in row["tied_with"] if c not in hidden_codes],
+            "broken_tie_with": [c for c in row["broken_tie_with"] if c not in hidden_codes],
+        }
+        for row, rank in zip(shown, _visible_ranks([row["rank"] for row in shown]), strict=True)
+    ]
+    return {
+        **report,
+        "ranking": rows,
+        "hidden_count": len(report["ranking"]) - len(shown),
+        "conflicts": [c for c in report["conflicts"] if c["code"] not in hidden_codes],
+        "missing_scorecards": [m for m in report["missing_scorecards"] if m.rsplit(": ", 1)[-1] not in hidden_codes],
+        "no_scorers": [c for c in report["no_scorers"] if c not in hidden_codes],
+    }
 
 
 def jury_report(stage: Stage) -> dict:

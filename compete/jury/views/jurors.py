@@ -243,9 +243,9 @@ def ranking(stage_id: int):
     }
     return render_template(
         "jury/ranking.html",
-        hidden=hidden,
+        hidden_count=len(hidden),
         stage=stage,
-        ranked=ranked,
+        ranked=queries.visible_ranking(ranked, hidden),
         entries=entries,
         robust=robust,
         alpha=alpha,

@@ -137,7 +137,9 @@ def edit(submission_id: int):
 @login_required
 def autosave(submission_id: int):
     submission = _own_submission(submission_id)
-    payload = request.get_json(silent=True) or {}
+    payload = request.get_json(silent=True)
+    if not isinstance(payload, dict):  # a JSON string, number, list or no JSON at all
+        return jsonify(error=_("The draft could not be read. Reload the page and try again.")), 400
     content = payload.get("content") if isinstance(payload.get("content"), dict) else {}
     secret = payload.get("secret_fields") if isinstance(payload.get("secret_fields"), list) else []
     try:

@@ -7,13 +7,19 @@ import io
 import json
 import re
 from datetime import datetime
+from pathlib import Path
 
 from pypdf import PdfReader
 from sqlalchemy import select
 
 from compete.audit import protocol
 from compete.audit.models import AuditEntry
+from compete.audit.seals import read_seal
+from compete.audit.services import heads, verify_chain
+from compete.competitions.queries import officers_of
 from compete.extensions import db
+from compete.notifications.models import OutboxMessage
+from tests.audit_tampering import tamper
 from tests.factories_competitions import login_as
 
 ISO = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
@@ -109,12 +115,32 @@ def test_page_shows_sections_downloads_and_an_intact_chain(client, world):
 
 
 def test_page_reports_an_altered_audit_entry(client, world):
-    entry = db.session.scalars(select(AuditEntry).order_by(AuditEntry.seq).limit(1).offset(2)).one()
-    entry.after = {"tampered": True}
+    tamper(
+        "UPDATE audit_entries SET after = :a WHERE chain = :c AND seq = 3",
+        a='{"tampered": true}',
+        c=world.record.competition.id,
+    )
     db.session.commit()
     _as_officer(client, world)
     html = client.get(f"/manage/competitions/{world.slug}/protocol").data.decode()
     assert "Revisjonsloggen er brutt ved oppføring 3" in html
+
+
+def test_each_export_prints_stores_and_mails_the_sealed_head(client, world):
+    _as_officer(client, world)
+    competition = world.record.competition
+    (head,) = heads([competition.id])
+
+    reader = PdfReader(io.BytesIO(client.get(f"/manage/competitions/{world.slug}/protocol.pdf").data))
+
+    text = re.sub(r"\s+", "", "".join(page.extract_text() for page in reader.pages))
+    assert f"{competition.id}:{head.seq}:{head.hash}" in text
+    mails = db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "audit/seal")).all()
+    assert {m.recipient_email for m in mails} == {u.email for u in officers_of(competition)}
+    assert all(head.token() in m.body_text for m in mails)
+    stored = (Path(client.application.config["UPLOAD_DIR"]) / "audit-seals").iterdir()
+    assert [head] in [read_seal(p.read_text()) for p in stored if "-protocol-" in p.name]
+    assert verify_chain(against=[head]).ok is True
 
 
 def test_protocol_in_english_for_an_english_officer(client, world):

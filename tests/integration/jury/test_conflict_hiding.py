@@ -3,8 +3,11 @@ chair's ranking, report and exports hide the entry's scores, while approvals sta
 
 import csv
 import io
+import re
 
 import pytest
+from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from compete.core.errors import DomainError
 from compete.extensions import db
@@ -44,7 +47,7 @@ def test_ranking_and_report_hide_the_conflicted_entry_from_the_juror(client, jur
         page = client.get(f"/jury/stages/{stage.id}/{path}").get_data(as_text=True)
         assert "9.00" not in page, path
         assert "3.00" in page, path
-        assert "konflikt – skjult" in page, path
+        assert "1 bidrag er utelatt" in page, path
     login_as(client, seats[1].user)
     assert "9.00" in client.get(f"/jury/stages/{stage.id}/ranking").get_data(as_text=True)
     login_as(client, setup.officer, setup.buyer)
@@ -58,9 +61,7 @@ def test_the_chairs_exports_hide_the_conflicted_entry(client, jury):
     response = client.get(f"/jury/stages/{stage.id}/scores.csv")
     assert response.status_code == 200
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
-    first = [r for r in rows[1:] if r[0] == entries[0].code]
-    assert first and all(r[5] == "" and r[6] == "" for r in first)
-    assert {r[7] for r in first} == {"konflikt – skjult"}
+    assert [r for r in rows[1:] if r[0] == entries[0].code] == []  # not even its code (R22)
     second = [r for r in rows[1:] if r[0] == entries[1].code]
     assert {r[5] for r in second} == {"3"}
     login_as(client, setup.officer, setup.buyer)
@@ -94,3 +95,44 @@ def test_the_declaration_page_asks_only_for_new_entries_and_has_no_default(clien
     client.post(url, data={f"answer-{entries[1].id}": "conflict", f"explanation-{entries[1].id}": "Søster"})
     assert services.can_see(seats[0], entries[1]) is False
     assert queries.declaration(seats[0], entries[1]).answer == Answer.CONFLICT
+
+
+@pytest.fixture
+def middle(app):
+    """Three entries ranked 9, 6, 3 by the member; the chair is conflicted on the middle one."""
+    setup, _officer, entries, seats = make_jury_stage(entries=3, jurors=2)
+    declare_all_clear(seats[0], entries, {entries[1].id: (Answer.CONFLICT, "Eier i selskapet")})
+    declare_all_clear(seats[1], entries)
+    for entry, value in zip(entries, (9, 6, 3), strict=True):
+        score(seats[1], entry, [value] * 4)
+    score(seats[0], entries[0], [9] * 4)
+    score(seats[0], entries[2], [3] * 4)
+    db.session.commit()
+    return setup, entries, seats
+
+
+def test_a_conflicted_juror_learns_neither_the_position_nor_the_code_of_the_hidden_entry(client, middle):
+    setup, entries, seats = middle
+    stage, hidden = setup.stage, entries[1].code
+    assert [r.rank for r in queries.ranking(stage)] == [1, 2, 3]
+    login_as(client, seats[0].user)
+
+    for path in ("ranking", "report"):
+        page = client.get(f"/jury/stages/{stage.id}/{path}").get_data(as_text=True)
+        assert hidden not in page, path
+        assert "skjult" not in page, path
+        ranks = re.findall(r"<tr>\s*<td>(\d+)</td>", page)
+        assert ranks == ["1", "2"], path
+    rows = list(csv.reader(io.StringIO(client.get(f"/jury/stages/{stage.id}/scores.csv").get_data(as_text=True))))
+    assert hidden not in {r[0] for r in rows[1:]}
+    book = load_workbook(io.BytesIO(client.get(f"/jury/stages/{stage.id}/scores.xlsx").data))
+    cells = [[c.value for c in row] for row in book.worksheets[1].iter_rows()]
+    assert [row[:2] for row in cells[1:]] == [[1, entries[0].code], [2, entries[2].code]]
+    assert all(hidden not in str(c.value) for sheet in book.worksheets for row in sheet.iter_rows() for c in row)
+    pdf = PdfReader(io.BytesIO(client.get(f"/jury/stages/{stage.id}/report.pdf").data))
+    text = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in pdf.pages))
+    assert hidden not in text and entries[0].code in text and "1 bidrag er utelatt" in text
+
+    login_as(client, seats[1].user)  # the member, without a conflict, sees all three
+    page = client.get(f"/jury/stages/{stage.id}/ranking").get_data(as_text=True)
+    assert re.findall(r"<tr>\s*<td>(\d+)</td>", page) == ["1", "2", "3"] and hidden in page
