@@ -1,7 +1,7 @@
 """audit: one keyed (HMAC) chain per competition, append-only triggers
 
 Revision ID: 5a1e0c7d9b21
-Revises: 1c3617630339
+Revises: 5e2f8a1c9d07
 Create Date: 2026-12-02 13:40:00
 
 Existing entries (one global SHA-256 chain) are first verified as they are, then re-chained per
@@ -25,7 +25,7 @@ from flask import current_app
 import compete.core.models
 
 revision = "5a1e0c7d9b21"
-down_revision = "1c3617630339"
+down_revision = '5e2f8a1c9d07'
 branch_labels = None
 depends_on = None
 
