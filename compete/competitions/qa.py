@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from compete.accounts.models import Organisation, User
@@ -13,6 +12,7 @@ from compete.competitions.models import Competition, Follower, Question
 from compete.competitions.services import followers_of
 from compete.competitions.states import CompetitionState
 from compete.core.errors import DomainError
+from compete.core.i18n import lazy_gettext as _l
 from compete.core.time import now
 from compete.extensions import db
 from compete.notifications.services import queue_email

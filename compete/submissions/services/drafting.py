@@ -8,7 +8,6 @@ import json
 import secrets
 import uuid
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from compete.accounts.models import Organisation, User
@@ -17,6 +16,7 @@ from compete.awards.models import Selection
 from compete.competitions.models import Stage
 from compete.competitions.states import StagePhase
 from compete.core.errors import DomainError
+from compete.core.i18n import lazy_gettext as _l
 from compete.core.time import now
 from compete.extensions import db
 from compete.storage.backends import StorageError, get_storage
