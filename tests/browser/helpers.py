@@ -1,17 +1,20 @@
-"""Shared helpers for browser tests: accessibility checks and logging in."""
+"""Shared helpers for browser tests: accessibility checks, the content-security-policy watch and
+logging in."""
 
 from __future__ import annotations
 
-from pathlib import Path
+from urllib.parse import urlsplit
 
-AXE = Path(__file__).resolve().parents[2] / "static" / "vendor" / "axe-core" / "axe.min.js"
+AXE = "/static/vendor/axe-core/axe.min.js"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
 def axe_violations(page) -> list[dict]:
     """Run axe-core on the current page for WCAG 2.1 A/AA; return its violations."""
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
-        page.add_script_tag(path=str(AXE))
+        # Loaded from the site itself: an inline copy would be refused by the page's policy.
+        origin = "{0.scheme}://{0.netloc}".format(urlsplit(page.url))
+        page.add_script_tag(url=origin + AXE)
     result = page.evaluate("async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS)
     return [
         {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}
@@ -22,6 +25,36 @@ def axe_violations(page) -> list[dict]:
 def assert_accessible(page) -> None:
     violations = axe_violations(page)
     assert violations == [], f"axe found WCAG 2.1 A/AA violations on {page.url}: {violations}"
+
+
+# Chromium reports a refused script, style or frame on the console; the listener below also turns each
+# `securitypolicyviolation` event into a console error, so both routes reach the same list.
+_REPORT_VIOLATIONS = """
+document.addEventListener('securitypolicyviolation', (e) => {
+  console.error('Content Security Policy violation: ' + e.violatedDirective + ' blocked ' + e.blockedURI);
+});
+"""
+
+
+def watch_csp(page) -> list[str]:
+    """Collect every Content-Security-Policy violation the page reports; returns the live list
+    (the same list on a second call for the same page)."""
+    if hasattr(page, "_csp_violations"):
+        return page._csp_violations
+    violations: list[str] = []
+    page._csp_violations = violations
+
+    def on_console(message) -> None:
+        if "Content Security Policy" in message.text:
+            violations.append(f"{message.text} ({page.url})")
+
+    page.add_init_script(_REPORT_VIOLATIONS)
+    page.on("console", on_console)
+    return violations
+
+
+def assert_no_csp_violations(violations: list[str]) -> None:
+    assert violations == [], f"the page broke its Content-Security-Policy: {violations}"
 
 
 def log_in(page, base_url: str, email: str, password: str) -> None:

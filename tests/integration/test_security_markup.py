@@ -68,3 +68,16 @@ def test_a_template_message_with_a_lazy_value_stays_escaped(app):
     html = render_template_string("{{ _('Refused: %(why)s', why=m) }}", m=inner)
 
     assert html == f"Refused: Untranslated {ESCAPED}."
+
+
+def test_no_template_marks_text_safe_or_turns_autoescape_off():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2] / "templates"
+    offending = [
+        str(path.relative_to(root))
+        for path in root.rglob("*.html")
+        if any(token in path.read_text(encoding="utf-8") for token in ("|safe", "| safe", "autoescape false", "Markup"))
+    ]
+
+    assert offending == []
