@@ -42,11 +42,11 @@ def test_every_get_route_has_the_security_headers_as_anonymous_and_signed_in(app
     seen = {}
     for role in ("anonymous", "officer", "participant", "juror", "verifier", "admin"):
         user, organisation = world.users[role]
-        client = app.test_client()
-        if user is not None:
-            g.pop("_login_user", None)
-            login(client, user, organisation)
         for url in urls:
+            client = app.test_client()  # a fresh visitor each time: a flash left by a redirect is personal
+            if user is not None:
+                g.pop("_login_user", None)
+                login(client, user, organisation)
             response = client.get(url)
             seen[(role, url)] = response.status_code
             assert response.status_code < 500, (role, url)
@@ -134,3 +134,14 @@ def test_static_urls_are_fingerprinted_and_cached_for_a_year(app, client):
     assert current.headers["Cache-Control"] == "public, max-age=31536000, immutable"
     assert stale.headers["Cache-Control"] == "public, max-age=300"
     assert fingerprint in client.get("/").get_data(as_text=True)
+
+
+def test_a_public_page_that_shows_a_visitors_flash_is_not_cached(client):
+    make_competition(slug="flash-call")
+    client.get("/profile")  # not signed in: redirected to the login page with a message in the session
+
+    response = client.get("/competitions/flash-call")
+
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "no-store"
+    assert "ETag" not in response.headers
