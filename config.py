@@ -120,6 +120,17 @@ class Config:
     # `flask audit seal` and protocol exports write the chains' heads under audit-seals/ in
     # storage (append-only: give the bucket Object Lock / versioning in production).
     AUDIT_KEY = os.environ.get("AUDIT_KEY", "dev-only-audit-key")
+    # Security and caching headers (compete/core/security.py). The policy allows no inline script
+    # or style; widen it here only for a host the pages must reach (e.g. an S3 endpoint for uploads).
+    CONTENT_SECURITY_POLICY = os.environ.get(
+        "CONTENT_SECURITY_POLICY",
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+        "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'",
+    )
+    # Strict-Transport-Security max-age in seconds; 0 sends no header (production defaults to a year).
+    HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS", "0"))
+    # How long browsers and proxies may keep a public page for anonymous visitors (then revalidate).
+    PUBLIC_PAGE_MAX_AGE = int(os.environ.get("PUBLIC_PAGE_MAX_AGE", "60"))
 
 
 class DevelopmentConfig(Config):
@@ -142,6 +153,7 @@ class ProductionConfig(Config):
     DEMO_ALLOWED = False
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
     REMEMBER_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
+    HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS", str(365 * 24 * 3600)))
 
     @classmethod
     def check(cls) -> None:

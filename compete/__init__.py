@@ -78,10 +78,12 @@ def create_app(config=None, **overrides) -> Flask:
     _register_blueprints(app)
 
     from compete.core.errors import register_error_handlers
+    from compete.core.security import register_security_headers
     from compete.core.templating import register_template_helpers
 
     register_error_handlers(app)
     register_template_helpers(app)
+    register_security_headers(app)
 
     from compete.cli import register_cli
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from babel import Locale
 from flask_babel import get_locale
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, RadioField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
@@ -13,6 +12,7 @@ from wtforms.validators import DataRequired, Length, Regexp, ValidationError
 from compete.accounts.models import OrgCategory
 from compete.accounts.orgnr import InvalidOrgnr, normalise_foreign_registration, normalise_orgnr
 from compete.accounts.passwords import MIN_PASSWORD_LENGTH
+from compete.core.i18n import lazy_gettext as _l
 
 # Deliberately simple: the verification link proves the address (.test and .localhost included).
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"

@@ -4,12 +4,11 @@ when any of them asks for it. Used for stage awards here and for contract milest
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
-
 from compete.accounts.models import Organisation
 from compete.audit.services import Actor, record
 from compete.competitions.models import Competition
 from compete.core.errors import DomainError
+from compete.core.i18n import lazy_gettext as _l
 from compete.extensions import db
 
 

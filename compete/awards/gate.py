@@ -6,12 +6,12 @@ The one place that answers it, for stage-award agreements and for the developmen
 from __future__ import annotations
 
 from flask_babel import force_locale, get_locale
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from compete.awards.models import Complaint, Decision
 from compete.competitions.models import Stage
 from compete.core.formatting import format_datetime
+from compete.core.i18n import lazy_gettext as _l
 from compete.core.time import now
 from compete.extensions import db
 

@@ -3,10 +3,9 @@ complaints, and awards with their payments."""
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
-
 from compete.audit.protocol import iso, labels, section, value_labels
 from compete.awards import queries
+from compete.core.i18n import lazy_gettext as _l
 
 # Readable headings and codes in the rendered protocol (the JSON keeps the keys and codes).
 labels(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -23,6 +22,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from compete.competitions.snapshot import TIE_BREAK_RULES
 from compete.competitions.states import StageKind
 from compete.core.forms import PlausibleDate
+from compete.core.i18n import lazy_gettext as _l
 from compete.core.time import InvalidLocalTime, oslo_to_utc
 
 

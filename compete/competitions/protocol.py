@@ -8,7 +8,6 @@ from __future__ import annotations
 import hashlib
 import json
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -17,6 +16,7 @@ from compete.audit.models import AuditEntry
 from compete.audit.protocol import iso, labels, section, value_labels
 from compete.competitions.models import CallVersion, Competition, Question, Stage
 from compete.competitions.states import CompetitionState
+from compete.core.i18n import lazy_gettext as _l
 from compete.extensions import db
 
 labels(

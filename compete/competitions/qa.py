@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from compete.accounts.models import Organisation, User
@@ -12,6 +11,7 @@ from compete.audit.services import Actor, record
 from compete.competitions.models import Competition, Follower, Question
 from compete.competitions.states import CompetitionState
 from compete.core.errors import DomainError
+from compete.core.i18n import lazy_gettext as _l
 from compete.core.time import now
 from compete.extensions import db
 from compete.notifications.recipients import participants_of

@@ -10,10 +10,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
-from flask_babel import lazy_gettext as _l
-
 from compete.competitions.models import Competition
 from compete.competitions.states import StageKind
+from compete.core.i18n import lazy_gettext as _l
 
 TIE_BREAK_RULES = {
     "highest_first_criterion": _l("Highest score on the first criterion wins"),

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
@@ -13,6 +12,7 @@ from wtforms.validators import DataRequired, InputRequired, NumberRange, Optiona
 
 from compete.contracts.services.common import MAX_AMOUNT
 from compete.core.forms import PlausibleDate
+from compete.core.i18n import lazy_gettext as _l
 
 
 class AmountField(StringField):

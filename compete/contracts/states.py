@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import enum
 
-from flask_babel import lazy_gettext as _l
-
 from compete.core.errors import DomainError
+from compete.core.i18n import lazy_gettext as _l
 
 
 class MilestoneState(enum.StrEnum):

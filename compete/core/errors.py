@@ -1,10 +1,11 @@
 """Domain errors and localised error pages."""
 
 from flask import jsonify, render_template, request
-from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
+
+from compete.core.i18n import lazy_gettext as _l
 
 
 class DomainError(Exception):

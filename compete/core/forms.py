@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from wtforms.validators import StopValidation
+
+from compete.core.i18n import lazy_gettext as _l
 
 MIN_YEAR, MAX_YEAR = 1900, 2999
 

@@ -4,12 +4,12 @@ Entries appear by code; the organisation is added once the stage is de-anonymise
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from compete.accounts.models import User
 from compete.audit.protocol import iso, labels, section, value_labels
+from compete.core.i18n import lazy_gettext as _l
 from compete.extensions import db
 from compete.jury import queries
 from compete.jury.exports import revealed

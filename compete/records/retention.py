@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from compete.awards.models import Complaint, Decision, Notice
 from compete.competitions.models import CallVersion, Competition, Question, Stage
 from compete.core.errors import DomainError
+from compete.core.i18n import lazy_gettext as _l
 from compete.core.time import now
 from compete.submissions.models import Attachment, Submission, SubmissionVersion
 

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from typing import BinaryIO
 
 from flask import current_app, has_app_context
-from flask_babel import lazy_gettext as _l
 
 from compete.core.errors import DomainError
+from compete.core.i18n import lazy_gettext as _l
 
 CHUNK = 64 * 1024
 # A small member may compress very well (repeated XML) without any risk; the ratio bound applies above this.

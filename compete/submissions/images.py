@@ -7,8 +7,7 @@ import io
 import warnings
 from typing import BinaryIO
 
-from flask_babel import lazy_gettext as _l
-
+from compete.core.i18n import lazy_gettext as _l
 from compete.submissions.archives import FileRefused, Limits, refused_unreadable
 
 # Metadata keys a jury copy may never carry; reported in the audit entry when they were present.

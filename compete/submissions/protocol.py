@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import aliased, selectinload
 
@@ -18,6 +17,7 @@ from compete.audit.models import AuditEntry
 from compete.audit.protocol import iso, labels, section, value_labels
 from compete.competitions.models import Competition, Stage
 from compete.competitions.states import StageState
+from compete.core.i18n import lazy_gettext as _l
 from compete.extensions import db
 from compete.submissions.models import LateAttempt, Submission, SubmissionStatus, SubmissionVersion
 

@@ -12,13 +12,13 @@ import math
 from datetime import timedelta
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_ngettext as ngettext  # extracted as ngettext
 
 from compete.accounts import queries
 from compete.accounts.models import LoginAttempt, User
 from compete.accounts.passwords import hash_password, needs_rehash, verify_password
 from compete.core.errors import DomainError
+from compete.core.i18n import lazy_gettext as _l
+from compete.core.i18n import lazy_ngettext as ngettext  # extracted as ngettext
 from compete.core.time import now
 from compete.extensions import db
 

@@ -14,13 +14,13 @@ import logging
 from datetime import timedelta
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 
 from compete.accounts import queries
 from compete.accounts.models import AccountMailRequest, MailRequestKind, User
 from compete.accounts.passwords import MIN_PASSWORD_LENGTH, hash_password
 from compete.accounts.services.users import LANGUAGES, create_user, send_reset, send_verification
 from compete.core.errors import DomainError
+from compete.core.i18n import lazy_gettext as _l
 from compete.core.time import now
 from compete.extensions import db
 from compete.notifications.services import queue_email

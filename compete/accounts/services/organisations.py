@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
-
 from compete.accounts import queries
 from compete.accounts.models import (
     BuyerStatus,
@@ -19,6 +17,7 @@ from compete.accounts.services.users import _normal_email
 from compete.accounts.tokens import InvalidToken, make_token, read_token
 from compete.audit.services import Actor, record
 from compete.core.errors import DomainError
+from compete.core.i18n import lazy_gettext as _l
 from compete.core.time import now
 from compete.extensions import db
 from compete.notifications.services import queue_email

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask_babel import lazy_gettext as _l
-
 from compete.accounts.models import User, new_session_token
 from compete.accounts.passwords import MIN_PASSWORD_LENGTH, hash_password, verify_password
 from compete.audit.services import Actor, record
 from compete.core.errors import DomainError
+from compete.core.i18n import lazy_gettext as _l
 from compete.core.time import now
 
 END_REASONS = ("logout", "everywhere", "password_changed", "password_reset")

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 
 from compete.accounts import queries
 from compete.accounts.models import User
@@ -15,6 +14,7 @@ from compete.accounts.tokens import InvalidToken, make_token, read_token
 from compete.audit.services import Actor, record
 from compete.core.errors import DomainError
 from compete.core.formatting import format_iso
+from compete.core.i18n import lazy_gettext as _l
 from compete.core.time import now
 from compete.extensions import db
 from compete.notifications.services import queue_email

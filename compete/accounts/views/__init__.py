@@ -6,7 +6,6 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, g, jsonify, redirect, request, url_for
 from flask_babel import get_locale
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_login.utils import login_url
 from wtforms.fields.choices import SelectChoice
@@ -15,6 +14,7 @@ from compete.accounts import queries
 from compete.accounts.forms import CATEGORY_LABELS, SwitchForm
 from compete.accounts.models import OrgCategory
 from compete.accounts.permissions import can_act
+from compete.core.i18n import lazy_gettext as _l
 from compete.extensions import login_manager
 
 bp = Blueprint("accounts", __name__)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from compete.audit.services import Actor, record
@@ -16,6 +15,7 @@ from compete.awards.services.decisions import next_stage
 from compete.awards.states import AWARD_TRANSITIONS, AwardKind, AwardState
 from compete.core.errors import DomainError
 from compete.core.formatting import format_orgnr
+from compete.core.i18n import lazy_gettext as _l
 from compete.core.time import now
 from compete.extensions import db
 from compete.submissions.models import Submission, SubmissionStatus

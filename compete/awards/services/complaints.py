@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from compete.accounts.models import Organisation, User
@@ -11,6 +10,7 @@ from compete.awards.models import Complaint, Decision
 from compete.competitions.queries import officers_of
 from compete.core.errors import DomainError
 from compete.core.formatting import format_datetime
+from compete.core.i18n import lazy_gettext as _l
 from compete.core.time import now
 from compete.extensions import db
 from compete.notifications.services import queue_email

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from compete.audit.services import Actor, record
@@ -14,6 +13,7 @@ from compete.competitions.models import Stage
 from compete.competitions.services.lifecycle import transition_stage
 from compete.competitions.states import StageKind, StageState
 from compete.core.errors import DomainError
+from compete.core.i18n import lazy_gettext as _l
 from compete.core.time import now
 from compete.extensions import db
 from compete.jury import queries as jury_queries

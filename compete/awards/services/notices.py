@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime, time, timedelta
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -21,6 +20,7 @@ from compete.awards.services.decisions import ranking
 from compete.competitions.models import Stage
 from compete.competitions.states import StageState
 from compete.core.errors import DomainError
+from compete.core.i18n import lazy_gettext as _l
 from compete.core.time import now, oslo_to_utc, to_oslo
 from compete.extensions import db
 from compete.jury.models import ConsensusRemark, JurySeat, Score, Scorecard

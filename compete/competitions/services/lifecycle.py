@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from compete.audit.services import Actor, record
@@ -19,6 +18,7 @@ from compete.competitions.states import (
     StageState,
 )
 from compete.core.errors import DomainError
+from compete.core.i18n import lazy_gettext as _l
 from compete.core.time import now
 from compete.extensions import db
 from compete.notifications.recipients import participants_of

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from compete.contracts import queries
 from compete.contracts.models import Contract
 from compete.core.errors import DomainError
 from compete.core.formatting import format_nok
+from compete.core.i18n import lazy_gettext as _l
 from compete.extensions import db
 from compete.notifications.services import queue_email
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from compete.accounts.models import User
@@ -20,6 +19,7 @@ from compete.contracts.models import Contract, Milestone, OutcomeMilestone
 from compete.contracts.services.common import lock, positive_amount, required_text, within_ceiling
 from compete.core.errors import DomainError
 from compete.core.formatting import format_date_text
+from compete.core.i18n import lazy_gettext as _l
 from compete.core.time import now, to_oslo
 from compete.extensions import db
 

@@ -9,7 +9,6 @@ import io
 import uuid
 from datetime import date
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from compete.accounts.models import Organisation, User
@@ -23,6 +22,7 @@ from compete.contracts.services.common import lock, required_text, tell, within_
 from compete.contracts.states import CLAIM_TRANSITIONS, MILESTONE_TRANSITIONS, ClaimState, MilestoneState, check_move
 from compete.core.errors import DomainError
 from compete.core.formatting import format_date_text, format_nok
+from compete.core.i18n import lazy_gettext as _l
 from compete.core.time import now, to_oslo
 from compete.extensions import db
 from compete.storage.backends import StorageError, get_storage

@@ -3,13 +3,13 @@ officer before scoring opens; conflicted jurors are never assigned (R22). Servic
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 
 from compete.audit.services import Actor, record
 from compete.competitions.models import Stage
 from compete.competitions.states import StageState
 from compete.core.errors import DomainError
+from compete.core.i18n import lazy_gettext as _l
 from compete.core.time import now
 from compete.extensions import db
 from compete.jury import balancing, queries

@@ -6,7 +6,6 @@ through the outbox. Services flush only."""
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from compete.accounts.models import Membership, Organisation, User
@@ -14,6 +13,7 @@ from compete.audit.services import Actor, record
 from compete.competitions.models import CompetitionStaff
 from compete.competitions.states import StageState
 from compete.core.errors import DomainError
+from compete.core.i18n import lazy_gettext as _l
 from compete.core.time import now
 from compete.extensions import db
 from compete.jury import queries

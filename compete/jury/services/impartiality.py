@@ -1,11 +1,11 @@
 """Briefing, impartiality declarations and the officer's rulings (R22). Services flush only."""
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from compete.audit.services import Actor, record
 from compete.competitions.states import StageState
 from compete.core.errors import DomainError
+from compete.core.i18n import lazy_gettext as _l
 from compete.core.time import now
 from compete.extensions import db
 from compete.jury import queries

@@ -4,7 +4,6 @@ de-anonymisation (R30). Services flush only."""
 import hashlib
 import json
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from compete.audit.services import Actor, record
@@ -12,6 +11,7 @@ from compete.competitions.models import Stage
 from compete.competitions.services import transition_stage
 from compete.competitions.states import StageState
 from compete.core.errors import DomainError
+from compete.core.i18n import lazy_gettext as _l
 from compete.core.time import now
 from compete.extensions import db
 from compete.jury import queries

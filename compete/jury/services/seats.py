@@ -1,6 +1,5 @@
 """Seats (R21, R23, R29) and the competition's functionary and verifier. Services flush only."""
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from compete.accounts.models import User
@@ -9,6 +8,7 @@ from compete.competitions.models import CompetitionStaff, Stage
 from compete.competitions.permissions import can_manage_competition
 from compete.competitions.states import StageState
 from compete.core.errors import DomainError
+from compete.core.i18n import lazy_gettext as _l
 from compete.core.time import now
 from compete.extensions import db
 from compete.jury.models import (

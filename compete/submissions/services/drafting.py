@@ -10,7 +10,6 @@ import secrets
 import uuid
 from contextlib import contextmanager
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from compete.accounts.models import Organisation, User
@@ -19,6 +18,7 @@ from compete.awards.models import Selection
 from compete.competitions.models import Stage
 from compete.competitions.states import StagePhase
 from compete.core.errors import DomainError
+from compete.core.i18n import lazy_gettext as _l
 from compete.core.time import now
 from compete.extensions import db
 from compete.storage import lifecycle

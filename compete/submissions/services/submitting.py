@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from compete.accounts.models import User
@@ -13,6 +12,7 @@ from compete.audit.services import record
 from compete.competitions.states import StagePhase
 from compete.core.errors import DomainError
 from compete.core.formatting import format_iso
+from compete.core.i18n import lazy_gettext as _l
 from compete.core.time import now
 from compete.extensions import db
 from compete.notifications.services import queue_email

@@ -1,0 +1,106 @@
+"""Security and caching headers on every response (issue 10, issue 11).
+
+- A Content-Security-Policy without inline script or style, and the other browser hardening
+  headers, on every response; Strict-Transport-Security when HSTS_SECONDS > 0 (production).
+- `Cache-Control: no-store` on everything that is not public: every page for a signed-in user,
+  every file download and export, every form. Public pages for anonymous visitors may be cached
+  briefly and answer conditional GETs with 304; they vary on the cookie, so a signed-in view of
+  the same address is never served from a shared cache.
+- Static files are fingerprinted: url_for('static', ...) adds `v=<content hash>`, and a request
+  that carries the current hash is cacheable for a year.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from functools import lru_cache
+from pathlib import Path
+
+from flask import Flask, request, session
+from flask_login import current_user
+
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=()"
+)
+# Pages anyone may see, the same for every anonymous visitor (the public part of the product).
+PUBLIC_ENDPOINTS = frozenset(
+    {
+        "competitions.index",
+        "competitions.call_page",
+        "competitions.call_version",
+        "competitions.calendar",
+        "awards.results",
+        "core.accessibility",
+        "core.privacy",
+    }
+)
+IMMUTABLE = "public, max-age=31536000, immutable"
+
+
+@lru_cache(maxsize=512)
+def _file_hash(path: str, mtime_ns: int, size: int) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(65536), b""):
+            digest.update(block)
+    return digest.hexdigest()[:12]
+
+
+def static_hash(app: Flask, filename: str) -> str | None:
+    """The fingerprint of a file under static/ (None when it does not exist)."""
+    root = Path(app.static_folder).resolve()
+    path = (root / filename).resolve()
+    if root not in path.parents or not path.is_file():
+        return None
+    stat = path.stat()
+    return _file_hash(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+def register_security_headers(app: Flask) -> None:
+    @app.url_defaults
+    def _fingerprint_static(endpoint, values):
+        if endpoint == "static" and "filename" in values and "v" not in values:
+            fingerprint = static_hash(app, values["filename"])
+            if fingerprint:
+                values["v"] = fingerprint
+
+    @app.after_request
+    def _security_headers(response):
+        headers = response.headers
+        headers.setdefault("Content-Security-Policy", app.config["CONTENT_SECURITY_POLICY"])
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault("Referrer-Policy", "same-origin")
+        headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        if app.config["HSTS_SECONDS"] > 0:
+            headers.setdefault("Strict-Transport-Security", f"max-age={app.config['HSTS_SECONDS']}; includeSubDomains")
+        return _caching(app, response)
+
+
+def _caching(app: Flask, response):
+    endpoint = request.endpoint
+    if endpoint == "static":
+        fingerprint = request.args.get("v")
+        current = static_hash(app, request.view_args["filename"])
+        if response.status_code in (200, 304) and fingerprint and fingerprint == current:
+            response.headers["Cache-Control"] = IMMUTABLE
+        else:
+            response.headers["Cache-Control"] = "public, max-age=300"
+        return response
+    signed_in = bool(getattr(current_user, "is_authenticated", False))
+    if (
+        endpoint in PUBLIC_ENDPOINTS
+        and not signed_in
+        and request.method in ("GET", "HEAD")
+        and response.status_code == 200
+        and not response.direct_passthrough
+        and not session.modified
+    ):
+        response.headers["Cache-Control"] = f"public, max-age={app.config['PUBLIC_PAGE_MAX_AGE']}"
+        response.vary.add("Cookie")
+        response.add_etag()
+        return response.make_conditional(request)
+    response.headers["Cache-Control"] = "no-store"
+    response.vary.add("Cookie")
+    return response
