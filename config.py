@@ -81,6 +81,14 @@ class Config:
     # Warn when a submission window is shorter than this many days (R7).
     MIN_SUBMISSION_WINDOW_DAYS = int(os.environ.get("MIN_SUBMISSION_WINDOW_DAYS", "14"))
 
+    # Innsyn (R44, offentleglova): the default deadline for an answer ("without undue delay"), in
+    # Norwegian working days after receipt; how long the requester's download link works; the public
+    # form's rate limit per sender.
+    INNSYN_DEADLINE_WORKING_DAYS = int(os.environ.get("INNSYN_DEADLINE_WORKING_DAYS", "3"))
+    INNSYN_LINK_MAX_AGE_DAYS = int(os.environ.get("INNSYN_LINK_MAX_AGE_DAYS", "30"))
+    INNSYN_PUBLIC_MAX_PER_WINDOW = int(os.environ.get("INNSYN_PUBLIC_MAX_PER_WINDOW", "5"))
+    INNSYN_PUBLIC_WINDOW_SECONDS = int(os.environ.get("INNSYN_PUBLIC_WINDOW_SECONDS", "3600"))
+
     DEMO_ALLOWED = True
 
 

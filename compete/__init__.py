@@ -20,6 +20,7 @@ DOMAINS = (
     "contracts",
     "notifications",
     "audit",
+    "innsyn",
 )
 
 
