@@ -4,6 +4,7 @@ complaints, and awards with their payments."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 
 from compete.audit.protocol import iso, labels, section, value_labels
 from compete.awards import queries
@@ -12,7 +13,7 @@ from compete.awards import queries
 labels(
     {
         "stage_name": _l("Stage name"),
-        "decided_at": _l("Decided"),
+        "decided_at": lazy_pgettext("decision time", "Decided"),
         "decided_by": _l("Decided by"),
         "final": _l("Final stage"),
         "announced": _l("Announced number"),

@@ -9,6 +9,7 @@ import hashlib
 import json
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -52,7 +53,7 @@ labels(
         "number": _l("No."),
         "change_note": _l("Change note"),
         "published_by": _l("Published by"),
-        "organisation": _l("Organisation"),
+        "organisation": lazy_pgettext("buyer", "Organisation"),
         "snapshot_sha256": _l("SHA-256 of the version"),
         "asked_at": _l("Asked"),
         "question": _l("Question"),

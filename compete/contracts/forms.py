@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
@@ -90,7 +91,7 @@ class ClaimForm(FlaskForm):
 
 class VerifyForm(FlaskForm):
     decision = SelectField(
-        _l("Decision"),
+        lazy_pgettext("verification", "Decision"),
         choices=[SelectChoice("verify", _l("Verify")), SelectChoice("reject", _l("Reject"))],
     )
     verified_count = IntegerField(
