@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from enum import Enum
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from compete.audit.models import AuditEntry, AuditHead
@@ -121,7 +122,19 @@ class VerifyResult:
     ok: bool
     checked: int
     bad_seq: int | None = None
-    reason: str | None = None
+    reason: str | None = None  # English, for the CLI and logs
+    code: str | None = None  # removed, missing, order, altered
+
+    @property
+    def message(self):
+        """The reason in the reader's language (R47), for pages and PDFs."""
+        texts = {
+            "removed": _l("entries after %(n)s were removed", n=self.checked),
+            "missing": _l("entry %(n)s is missing", n=self.bad_seq),
+            "order": _l("it does not follow the previous entry"),
+            "altered": _l("its content was altered"),
+        }
+        return texts.get(self.code, self.reason)
 
 
 def verify_chain(batch: int = 1000) -> VerifyResult:
@@ -138,15 +151,15 @@ def verify_chain(batch: int = 1000) -> VerifyResult:
             head = db.session.get(AuditHead, 1)
             head_seq, head_hash = (head.seq, head.hash) if head else (0, GENESIS)
             if head_seq != checked or head_hash != expected_prev:
-                return VerifyResult(False, checked, checked + 1, f"entries after {checked} were removed")
+                return VerifyResult(False, checked, checked + 1, f"entries after {checked} were removed", "removed")
             return VerifyResult(True, checked)
         for entry in rows:
             if entry.seq != expected_seq:
-                return VerifyResult(False, checked, expected_seq, f"entry {expected_seq} is missing")
+                return VerifyResult(False, checked, expected_seq, f"entry {expected_seq} is missing", "missing")
             if entry.prev_hash != expected_prev:
-                return VerifyResult(False, checked, entry.seq, "does not follow the previous entry")
+                return VerifyResult(False, checked, entry.seq, "does not follow the previous entry", "order")
             if entry_hash(entry) != entry.hash:
-                return VerifyResult(False, checked, entry.seq, "content was altered")
+                return VerifyResult(False, checked, entry.seq, "content was altered", "altered")
             expected_prev = entry.hash
             expected_seq += 1
             checked += 1
