@@ -112,6 +112,13 @@ class Config:
     # Records (R43, R45): a new competition keeps its record this many years after it ended
     # (the officer can change it per competition); nothing of it can be deleted before then.
     RETENTION_YEARS_DEFAULT = int(os.environ.get("RETENTION_YEARS_DEFAULT", "10"))
+    # Innsyn (R44, offentleglova): the default deadline for an answer ("without undue delay"), in
+    # Norwegian working days after receipt; how long the requester's download link works; the public
+    # form's rate limit per sender.
+    INNSYN_DEADLINE_WORKING_DAYS = int(os.environ.get("INNSYN_DEADLINE_WORKING_DAYS", "3"))
+    INNSYN_LINK_MAX_AGE_DAYS = int(os.environ.get("INNSYN_LINK_MAX_AGE_DAYS", "30"))
+    INNSYN_PUBLIC_MAX_PER_WINDOW = int(os.environ.get("INNSYN_PUBLIC_MAX_PER_WINDOW", "5"))
+    INNSYN_PUBLIC_WINDOW_SECONDS = int(os.environ.get("INNSYN_PUBLIC_WINDOW_SECONDS", "3600"))
 
     DEMO_ALLOWED = True
 

@@ -22,6 +22,7 @@ DOMAINS = (
     "notifications",
     "audit",
     "records",
+    "innsyn",
 )
 
 

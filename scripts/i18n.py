@@ -5,6 +5,9 @@
     python scripts/i18n.py check    # fail if a nb or nn string is untranslated or fuzzy
     python scripts/i18n.py missing <domain> <lang>       # print the untranslated msgids as JSON
     python scripts/i18n.py fill <domain> <lang> <json>   # set translations from {msgid: msgstr}
+    python scripts/i18n.py conflicts  # fail if one (context, msgid) has two translations in a language
+
+A message with two meanings gets a context (pgettext); in `missing`/`fill` its key is "context\u0004msgid".
 
 Each domain owns its Python package, templates/<domain>/ and templates/emails/<domain>/;
 `core` also owns the top-level templates (base, macros, errors).
@@ -52,6 +55,10 @@ def update(only: list[str]) -> None:
                 "--sort-output",
                 "-k",
                 "_l",
+                # A message with two meanings gets a context: pgettext / lazy_pgettext (Python) and
+                # pgettext (Jinja); pgettext and npgettext are among pybabel's default keywords.
+                "-k",
+                "lazy_pgettext:1c,2",
                 "-o",
                 str(pot),
                 *src,
@@ -90,17 +97,49 @@ def check() -> int:
                 problems.append(f"{po.relative_to(ROOT)}: {message.id!r}")
     for line in problems:
         print("untranslated:", line)
-    return 1 if problems else 0
+    clashes = conflicts()
+    for line in clashes:
+        print("two translations:", line)
+    return 1 if problems or clashes else 0
+
+
+def conflicts(root: Path = ROOT) -> list[str]:
+    """Flask-Babel merges the domain catalogues and the last one wins, so one (context, msgid) must have one
+    translation per language across all domains. Returns one line per message that has more than one."""
+    found: dict[tuple, dict[str, list[str]]] = {}
+    for po in sorted(root.glob("compete/*/translations/*/LC_MESSAGES/messages.po")):
+        lang, domain = po.parent.parent.name, po.parents[3].name
+        with open(po, "rb") as handle:
+            catalog = read_po(handle)
+        for message in catalog:
+            if not message.id or not message.string or message.fuzzy:
+                continue
+            strings = message.string if isinstance(message.string, tuple) else (message.string,)
+            if not all(strings):
+                continue
+            found.setdefault((lang, _key(message)), {}).setdefault(repr(strings), []).append(domain)
+    return [
+        f"{lang} {key!r}: " + "; ".join(f"{text} ({', '.join(domains)})" for text, domains in sorted(seen.items()))
+        for (lang, key), seen in sorted(found.items())
+        if len(seen) > 1
+    ]
 
 
 def _catalogue(domain: str, lang: str) -> Path:
     return ROOT / "compete" / domain / "translations" / lang / "LC_MESSAGES" / "messages.po"
 
 
+def _key(message) -> str:
+    """The msgid (the singular for plurals), prefixed by "context\\u0004" when it has a context (gettext's own
+    convention), so that one msgid with two meanings is two keys."""
+    msgid = message.id[0] if isinstance(message.id, tuple) else message.id
+    return f"{message.context}\u0004{msgid}" if message.context else msgid
+
+
 def missing(domain: str, lang: str) -> None:
     with open(_catalogue(domain, lang), "rb") as handle:
         catalog = read_po(handle)
-    todo = {m.id: "" for m in catalog if m.id and isinstance(m.id, str) and (m.fuzzy or not m.string)}
+    todo = {_key(m): "" for m in catalog if m.id and isinstance(m.id, str) and (m.fuzzy or not m.string)}
     print(json.dumps(todo, ensure_ascii=False, indent=1))
 
 
@@ -111,7 +150,7 @@ def fill(domain: str, lang: str, source: str) -> None:
     with open(po, "rb") as handle:
         catalog = read_po(handle)
     for message in catalog:
-        key = message.id[0] if isinstance(message.id, tuple) else message.id
+        key = _key(message)
         if key in translations:
             value = translations[key]
             message.string = tuple(value) if isinstance(message.id, tuple) else value
@@ -130,6 +169,10 @@ if __name__ == "__main__":
         sys.exit(check())
     elif action == "missing":
         missing(*sys.argv[2:4])
+    elif action == "conflicts":
+        lines = conflicts()
+        print("\n".join(lines))
+        sys.exit(1 if lines else 0)
     elif action == "fill":
         fill(*sys.argv[2:5])
     else:

@@ -21,6 +21,7 @@ from sqlalchemy import select, union
 from sqlalchemy.dialects import postgresql, sqlite
 
 from compete.audit.models import PLATFORM_CHAIN, AuditEntry, AuditHead
+from compete.core.i18n import lazy_gettext as _l
 from compete.core.time import now
 from compete.extensions import db
 
@@ -162,8 +163,22 @@ class VerifyResult:
     ok: bool
     checked: int
     bad_seq: int | None = None
-    reason: str | None = None
+    reason: str | None = None  # English, for the CLI and logs
     chain: int | None = None
+    code: str | None = None  # removed, missing, order, altered, cut, rewritten
+
+    @property
+    def message(self):
+        """The reason in the reader's language (R47), for pages and PDFs."""
+        texts = {
+            "removed": _l("entries after %(n)s were removed", n=(self.bad_seq or 1) - 1),
+            "missing": _l("entry %(n)s is missing", n=self.bad_seq),
+            "order": _l("it does not follow the previous entry"),
+            "altered": _l("its content was altered"),
+            "cut": _l("the sealed entry is gone: the chain was cut"),
+            "rewritten": _l("it differs from the sealed head: the chain was rewritten"),
+        }
+        return texts.get(self.code, self.reason)
 
 
 def _chains() -> list[int]:
@@ -184,15 +199,21 @@ def _verify_one(chain: int, key: bytes, batch: int) -> tuple[int, VerifyResult |
             head = db.session.get(AuditHead, chain)
             head_seq, head_hash = (head.seq, head.hash) if head else (0, GENESIS)
             if head_seq != checked or head_hash != expected_prev:
-                return checked, VerifyResult(False, 0, checked + 1, f"entries after {checked} were removed", chain)
+                return checked, VerifyResult(
+                    False, 0, checked + 1, f"entries after {checked} were removed", chain, code="removed"
+                )
             return checked, None
         for entry in rows:
             if entry.seq != expected_seq:
-                return checked, VerifyResult(False, 0, expected_seq, f"entry {expected_seq} is missing", chain)
+                return checked, VerifyResult(
+                    False, 0, expected_seq, f"entry {expected_seq} is missing", chain, code="missing"
+                )
             if entry.prev_hash != expected_prev:
-                return checked, VerifyResult(False, 0, entry.seq, "does not follow the previous entry", chain)
+                return checked, VerifyResult(
+                    False, 0, entry.seq, "does not follow the previous entry", chain, code="order"
+                )
             if not hmac.compare_digest(entry_hash(entry, key), entry.hash):
-                return checked, VerifyResult(False, 0, entry.seq, "content was altered", chain)
+                return checked, VerifyResult(False, 0, entry.seq, "content was altered", chain, code="altered")
             expected_prev = entry.hash
             expected_seq += 1
             checked += 1
@@ -231,9 +252,18 @@ def _check_sealed(sealed: SealedHead) -> VerifyResult | None:
         select(AuditEntry.hash).where(AuditEntry.chain == sealed.chain, AuditEntry.seq == sealed.seq)
     )
     if found is None:
-        return VerifyResult(False, 0, sealed.seq, "the sealed entry is gone: the chain was cut", sealed.chain)
+        return VerifyResult(
+            False, 0, sealed.seq, "the sealed entry is gone: the chain was cut", sealed.chain, code="cut"
+        )
     if not hmac.compare_digest(found, sealed.hash):
-        return VerifyResult(False, 0, sealed.seq, "differs from the sealed head: the chain was rewritten", sealed.chain)
+        return VerifyResult(
+            False,
+            0,
+            sealed.seq,
+            "differs from the sealed head: the chain was rewritten",
+            sealed.chain,
+            code="rewritten",
+        )
     return None
 
 
@@ -245,12 +275,12 @@ def verify_chain(batch: int = 1000, *, chains: list[int] | None = None, against:
     for chain in chains if chains is not None else _chains():
         checked, failure = _verify_one(chain, key, batch)
         if failure is not None:
-            return VerifyResult(False, total + checked, failure.bad_seq, failure.reason, chain)
+            return VerifyResult(False, total + checked, failure.bad_seq, failure.reason, chain, code=failure.code)
         total += checked
     for sealed in against:
         failure = _check_sealed(sealed)
         if failure is not None:
-            return VerifyResult(False, total, failure.bad_seq, failure.reason, failure.chain)
+            return VerifyResult(False, total, failure.bad_seq, failure.reason, failure.chain, code=failure.code)
     return VerifyResult(True, total)
 
 

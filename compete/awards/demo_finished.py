@@ -69,6 +69,11 @@ def finish(competition: Competition, officer: Actor) -> bool:
             services.transition_award(winner, target, officer, invoice_reference=f"NAV-2025-{winner.id:04d}")
     with frozen_at(office_hours(final.standstill_ends_at, 35, 13)):
         services.transition_award(winner, AwardState.PAID, paying(officer, AwardState.PAID))
+    # --- Innsyn (R44): a journalist's request answered with a redacted package (compete/innsyn/demo.py).
+    from compete.innsyn.demo import answer_request
+
+    answer_request(competition, officer, office_hours(final.standstill_ends_at, 42), stage2)
+    # --- end of innsyn
     mark_sent(competition)
     db.session.flush()
     return True

@@ -6,12 +6,13 @@ from __future__ import annotations
 from compete.audit.protocol import iso, labels, section, value_labels
 from compete.awards import queries
 from compete.core.i18n import lazy_gettext as _l
+from compete.core.i18n import lazy_pgettext
 
 # Readable headings and codes in the rendered protocol (the JSON keeps the keys and codes).
 labels(
     {
         "stage_name": _l("Stage name"),
-        "decided_at": _l("Decided"),
+        "decided_at": lazy_pgettext("decision time", "Decided"),
         "decided_by": _l("Decided by"),
         "final": _l("Final stage"),
         "announced": _l("Announced number"),

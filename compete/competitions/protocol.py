@@ -17,6 +17,7 @@ from compete.audit.protocol import iso, labels, section, value_labels
 from compete.competitions.models import CallVersion, Competition, Question, Stage
 from compete.competitions.states import CompetitionState
 from compete.core.i18n import lazy_gettext as _l
+from compete.core.i18n import lazy_pgettext
 from compete.extensions import db
 
 labels(
@@ -52,7 +53,7 @@ labels(
         "number": _l("No."),
         "change_note": _l("Change note"),
         "published_by": _l("Published by"),
-        "organisation": _l("Organisation"),
+        "organisation": lazy_pgettext("buyer", "Organisation"),
         "snapshot_sha256": _l("SHA-256 of the version"),
         "asked_at": _l("Asked"),
         "question": _l("Question"),

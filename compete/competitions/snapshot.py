@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
+from flask_babel import gettext as _
+
 from compete.competitions.models import Competition
 from compete.competitions.states import StageKind
 from compete.core.i18n import lazy_gettext as _l
@@ -276,8 +278,9 @@ def next_deadline(view: CallView, at: datetime) -> tuple[str, str, datetime] | N
     return name, kind, when
 
 
-def ics_calendar(slug: str, title: str, view: CallView, *, stamp: datetime, base_url: str) -> str:
-    """The call's deadlines as an RFC 5545 calendar: UTC times with Z, CRLF line endings, folded lines."""
+def ics_calendar(slug: str, title: str, view: CallView, *, stamp: datetime, base_url: str, language: str = "nb") -> str:
+    """The call's deadlines as an RFC 5545 calendar: UTC times with Z, CRLF line endings, folded lines.
+    Event titles are in the reader's language (R47): call it inside a request or force_locale."""
 
     def esc(text: str) -> str:
         return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
@@ -300,11 +303,11 @@ def ics_calendar(slug: str, title: str, view: CallView, *, stamp: datetime, base
     events = []
     for stage in view.stages:
         if stage.question_deadline_at:
-            events.append(
-                ("questions", stage, stage.question_deadline_at, f"{title}: {stage.name} – question deadline")
-            )
+            summary = _("%(title)s: %(stage)s – question deadline", title=title, stage=stage.name)
+            events.append(("questions", stage, stage.question_deadline_at, summary))
         if stage.deadline_at:
-            events.append(("deadline", stage, stage.deadline_at, f"{title}: {stage.name} – deadline"))
+            summary = _("%(title)s: %(stage)s – deadline", title=title, stage=stage.name)
+            events.append(("deadline", stage, stage.deadline_at, summary))
     for kind, stage, when, summary in events:
         lines += [
             "BEGIN:VEVENT",
@@ -312,7 +315,7 @@ def ics_calendar(slug: str, title: str, view: CallView, *, stamp: datetime, base
             f"DTSTAMP:{utc(stamp)}",
             f"DTSTART:{utc(when)}",
             f"DTEND:{utc(when)}",
-            f"SUMMARY:{esc(summary)}",
+            f"SUMMARY;LANGUAGE={language}:{esc(summary)}",
             f"URL:{base_url}/competitions/{slug}",
             "END:VEVENT",
         ]

@@ -11,6 +11,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -109,6 +110,7 @@ def calendar(slug: str):
         call,
         stamp=now(),
         base_url=current_app.config["BASE_URL"].rstrip("/"),
+        language=str(get_locale() or "nb"),
     )
     return Response(
         body,

@@ -13,6 +13,7 @@ from wtforms.validators import DataRequired, InputRequired, NumberRange, Optiona
 from compete.contracts.services.common import MAX_AMOUNT
 from compete.core.forms import PlausibleDate
 from compete.core.i18n import lazy_gettext as _l
+from compete.core.i18n import lazy_pgettext
 
 
 class AmountField(StringField):
@@ -91,7 +92,7 @@ class ClaimForm(FlaskForm):
 
 class VerifyForm(FlaskForm):
     decision = SelectField(
-        _l("Decision"),
+        lazy_pgettext("verification", "Decision"),
         choices=[SelectChoice("verify", _l("Verify")), SelectChoice("reject", _l("Reject"))],
     )
     verified_count = IntegerField(

@@ -7,6 +7,7 @@ shown in Europe/Oslo. Three languages: nb (default), nn, en.
 from datetime import UTC, date, datetime
 
 from babel.dates import format_date as _babel_date
+from babel.numbers import format_decimal as _babel_decimal
 
 from compete.core.time import to_oslo
 
@@ -28,6 +29,13 @@ def format_nok(amount: int, locale: str | None = "nb") -> str:
         return f"{sign}NOK{NBSP}{abs(amount):,}"
     digits = f"{abs(amount):,}".replace(",", NBSP)
     return f"{sign}{digits}{NBSP}kr"
+
+
+def format_number(value, places: int = 2, locale: str | None = "nb") -> str:
+    """Scores and means with a fixed number of decimals in the reader's language (R47):
+    9.04 -> "9,04" (nb, nn), "9.04" (en); thousands get a no-break space in nb and nn."""
+    pattern = "#,##0" + ("." + "0" * places if places else "")
+    return _babel_decimal(value, format=pattern, locale=_lang(locale), decimal_quantization=True)
 
 
 def _as_local_date(value: date | datetime) -> date:

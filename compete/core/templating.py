@@ -15,6 +15,7 @@ def register_template_helpers(app) -> None:
     app.add_template_filter(lambda v: formatting.format_date_text(v, _locale()), "date_text")
     app.add_template_filter(lambda v: formatting.format_date_table(v, _locale()), "date_table")
     app.add_template_filter(lambda v: formatting.format_datetime(v, _locale()), "datetime")
+    app.add_template_filter(lambda v, places=2: formatting.format_number(v, places, _locale()), "decimal")
     app.add_template_filter(formatting.format_iso, "iso")
     app.add_template_filter(formatting.format_orgnr, "orgnr")
 

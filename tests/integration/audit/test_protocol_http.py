@@ -123,7 +123,7 @@ def test_page_reports_an_altered_audit_entry(client, world):
     db.session.commit()
     _as_officer(client, world)
     html = client.get(f"/manage/competitions/{world.slug}/protocol").data.decode()
-    assert "Revisjonsloggen er brutt ved oppføring 3" in html
+    assert "Revisjonsloggen er brutt ved oppføring 3: innholdet er endret." in html
 
 
 def test_each_export_prints_stores_and_mails_the_sealed_head(client, world):

@@ -1,0 +1,1 @@
+"""Innsyn (R44): public-access requests under offentleglova, redacted packages, the register."""
