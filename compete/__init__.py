@@ -1,6 +1,5 @@
 """Compete: staged innovation-procurement competitions."""
 
-import logging
 import os
 from pathlib import Path
 
@@ -72,6 +71,15 @@ def create_app(config=None, **overrides) -> Flask:
 
     _register_blueprints(app)
 
+    from compete.core import ops
+    from compete.core.logs import configure_logging, register_request_ids
+    from compete.core.metrics import register_request_metrics
+
+    app.register_blueprint(ops.bp)
+    configure_logging(app)
+    register_request_ids(app)
+    register_request_metrics(app)
+
     from compete.core.errors import register_error_handlers
     from compete.core.templating import register_template_helpers
 
@@ -81,7 +89,6 @@ def create_app(config=None, **overrides) -> Flask:
     from compete.cli import register_cli
 
     register_cli(app)
-    logging.basicConfig(level=logging.INFO)
     return app
 
 

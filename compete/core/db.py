@@ -55,12 +55,15 @@ def wants_write_lock() -> bool:
     return request.method not in SAFE_METHODS or g.get("_db_writes", False) or request.endpoint in writing_endpoints
 
 
-def lock_row(model, row_id: int) -> None:
-    """Lock one row until the transaction ends (PostgreSQL `FOR UPDATE`); on SQLite the transaction
-    already holds the write lock, and nothing is sent."""
+def lock_row(instance) -> None:
+    """Lock the instance's row until the transaction ends and read it again (PostgreSQL `FOR UPDATE`),
+    so that two writers meeting on it queue and the second sees what the first committed. On SQLite
+    the transaction already holds the write lock: nothing is sent."""
     if db.session.get_bind().dialect.name == "sqlite":
         return
-    db.session.execute(select(model.id).where(model.id == row_id).with_for_update())
+    model = type(instance)
+    db.session.execute(select(model.id).where(model.id == instance.id).with_for_update())
+    db.session.expire(instance)
 
 
 def configure_sqlite(engine, busy_timeout_seconds: float) -> None:
@@ -96,11 +99,21 @@ def is_lock_conflict(exc: BaseException) -> bool:
     return isinstance(exc, OperationalError) and ("database is locked" in text or "database is busy" in text)
 
 
+_SQLITE_UNAVAILABLE = ("database is locked", "database is busy", "unable to open database", "disk i/o error")
+
+
 def is_database_unavailable(exc: BaseException) -> bool:
-    """The database cannot be reached or refused to work (outage, restart, lock timeout)."""
-    if isinstance(exc, OperationalError):
+    """The database cannot be reached or cannot work right now (outage, restart, lock timeout); a
+    mistake in a statement (no such table) is not one of these."""
+    if not isinstance(exc, DBAPIError):
+        return False
+    if exc.connection_invalidated:
         return True
-    return isinstance(exc, DBAPIError) and bool(exc.connection_invalidated)
+    if not isinstance(exc, OperationalError):
+        return False
+    if type(exc.orig).__module__ == "sqlite3":
+        return any(text in str(exc.orig).lower() for text in _SQLITE_UNAVAILABLE)
+    return True
 
 
 def retry_lock_conflicts(app) -> None:
