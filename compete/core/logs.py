@@ -46,6 +46,18 @@ def job_context(name: str) -> Iterator[str]:
         _job_id.reset(token)
 
 
+class _StderrHandler(logging.StreamHandler):
+    """Writes to whatever sys.stderr is now (gunicorn, the CLI and test runners replace it)."""
+
+    @property
+    def stream(self):
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value):
+        pass
+
+
 class RequestIdFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         record.request_id = current_request_id() or "-"
@@ -58,7 +70,7 @@ def configure_logging(app: Flask) -> None:
     for handler in list(root.handlers):
         if getattr(handler, "_compete", False):
             root.removeHandler(handler)
-    handler = logging.StreamHandler(sys.stderr)
+    handler = _StderrHandler()
     handler._compete = True
     handler.addFilter(RequestIdFilter())
     if app.config["LOG_FORMAT"] == "json":
