@@ -98,7 +98,4 @@ def register_error_handlers(app) -> None:
     @app.errorhandler(500)
     def server_error(exc):
         _rollback()
-        original = getattr(exc, "original_exception", None)
-        if original is not None and is_database_unavailable(original):
-            return _unavailable()
         return _render(500)
