@@ -44,8 +44,11 @@ ERROR_TEXTS = {
 }
 
 
-def _rollback() -> None:
-    """A failed flush leaves the session unusable (PendingRollbackError) until it is rolled back."""
+def _rollback(*, always: bool = False) -> None:
+    """A failed flush leaves the session unusable (PendingRollbackError) until it is rolled back;
+    a session still usable is left alone (`always` for database errors)."""
+    if not always and db.session.is_active:
+        return
     try:
         db.session.rollback()
     except DBAPIError:
@@ -89,7 +92,7 @@ def register_error_handlers(app) -> None:
 
     @app.errorhandler(DBAPIError)
     def database_error(exc):
-        _rollback()
+        _rollback(always=True)
         if not is_database_unavailable(exc):
             raise exc
         log.error("database unavailable: %s", type(getattr(exc, "orig", exc)).__name__)
