@@ -1,4 +1,4 @@
-# Compete: `make run` serves the demo on http://127.0.0.1:5000, `make test` runs the suite.
+# Compete: `make run` serves the demo on http://127.0.0.1:5000 (PORT=…) with the worker beside it, `make test` runs the suite.
 SHELL := /bin/bash
 VENV ?= .venv
 PY := $(VENV)/bin/python
@@ -35,10 +35,17 @@ i18n-update: $(VENV)/.installed
 i18n-check: $(VENV)/.installed
 	$(PY) scripts/i18n.py check
 
+# The web server and the worker (outbox + scheduled jobs) side by side; Ctrl-C stops both.
+# Links in e-mails point at the port served (BASE_URL); without MAIL_SERVER the worker writes each
+# e-mail as an .eml file in instance/mail/.
+PORT ?= 5000
+run: export BASE_URL ?= http://127.0.0.1:$(PORT)
 run: setup
 	$(FLASK) db upgrade
 	$(FLASK) demo
-	$(FLASK) run --host 127.0.0.1 --port 5000
+	$(FLASK) worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 # The whole suite: SQLite, then PostgreSQL when TEST_DATABASE_URL is set, then the browser tests.
 test: setup

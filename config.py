@@ -138,6 +138,28 @@ class Config:
     HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS", "0"))
     # How long browsers and proxies may keep a public page for anonymous visitors (then revalidate).
     PUBLIC_PAGE_MAX_AGE = int(os.environ.get("PUBLIC_PAGE_MAX_AGE", "60"))
+    # Runtime: concurrency, worker, observability (see README "Running for real").
+    # SQLite waits this long for the write lock before a request answers 503.
+    SQLITE_BUSY_TIMEOUT_SECONDS = float(os.environ.get("SQLITE_BUSY_TIMEOUT_SECONDS", "30"))
+    # A database outage answers 503 with this Retry-After (seconds).
+    DB_UNAVAILABLE_RETRY_AFTER = int(os.environ.get("DB_UNAVAILABLE_RETRY_AFTER", "30"))
+    # SMTP connect/read timeout: a server that accepts and never answers cannot hang the worker.
+    MAIL_TIMEOUT_SECONDS = float(os.environ.get("MAIL_TIMEOUT_SECONDS", "20"))
+    # Without MAIL_SERVER (development) the worker writes each message as an .eml file here.
+    MAIL_FILE_DIR = os.environ.get("MAIL_FILE_DIR", str(INSTANCE_DIR / "mail"))
+    # A claimed message is not claimed again by another worker before this many seconds.
+    OUTBOX_CLAIM_SECONDS = int(os.environ.get("OUTBOX_CLAIM_SECONDS", "300"))
+    # `flask worker`: seconds between polls of the outbox and the job schedule.
+    WORKER_POLL_SECONDS = float(os.environ.get("WORKER_POLL_SECONDS", "5"))
+    # Deadline reminders go to unsubmitted drafts this many hours before a stage's deadline.
+    REMINDER_HOURS_BEFORE_DEADLINE = int(os.environ.get("REMINDER_HOURS_BEFORE_DEADLINE", "48"))
+    # Logs: "json" (one object a line) or "text"; both carry the request id.
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
+    LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+    # /metrics: with a token, only `Authorization: Bearer <token>`; without, loopback and admins.
+    METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+    # /readyz fails when the oldest due e-mail has waited longer than this.
+    READY_OUTBOX_MAX_AGE_SECONDS = int(os.environ.get("READY_OUTBOX_MAX_AGE_SECONDS", "900"))
 
 
 class DevelopmentConfig(Config):
@@ -158,6 +180,7 @@ class TestingConfig(Config):
 
 class ProductionConfig(Config):
     DEMO_ALLOWED = False
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
     REMEMBER_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
     HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS", str(365 * 24 * 3600)))

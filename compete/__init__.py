@@ -1,11 +1,9 @@
 """Compete: staged innovation-procurement competitions."""
 
-import logging
 import os
 from pathlib import Path
 
 from flask import Flask
-from sqlalchemy import event
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from compete.extensions import babel, csrf, db, login_manager, mail, migrate
@@ -69,14 +67,26 @@ def create_app(config=None, **overrides) -> Flask:
 
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
 
+    from compete.core.db import configure_sqlite, retry_lock_conflicts
+
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
-            _configure_sqlite(db.engine)
+            configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_SECONDS"])
+    retry_lock_conflicts(app)
 
     _register_models()
     import compete.accounts.queries  # noqa: F401 - registers Flask-Login's user loader
 
     _register_blueprints(app)
+
+    from compete.core import ops
+    from compete.core.logs import configure_logging, register_request_ids
+    from compete.core.metrics import register_request_metrics
+
+    app.register_blueprint(ops.bp)
+    configure_logging(app)
+    register_request_ids(app)
+    register_request_metrics(app)
 
     from compete.core.errors import register_error_handlers
     from compete.core.security import register_security_headers
@@ -89,24 +99,7 @@ def create_app(config=None, **overrides) -> Flask:
     from compete.cli import register_cli
 
     register_cli(app)
-    logging.basicConfig(level=logging.INFO)
     return app
-
-
-def _configure_sqlite(engine) -> None:
-    """Real transactions and foreign keys on SQLite (SQLAlchemy's pysqlite recipe)."""
-
-    @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection, _record):
-        dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=10000")
-        cursor.close()
-
-    @event.listens_for(engine, "begin")
-    def _on_begin(conn):
-        conn.exec_driver_sql("BEGIN")
 
 
 def _register_models() -> None:

@@ -1,7 +1,8 @@
-"""flask commands: outbox worker, audit verification, demo data."""
+"""flask commands: the worker, the outbox, audit verification, demo data, the first administrator
+and the production check."""
 
+import signal
 import sys
-import time
 
 import click
 from flask import current_app
@@ -21,6 +22,22 @@ def register_cli(app) -> None:
     from compete.records.cli import retention
 
     app.cli.add_command(retention)
+    app.cli.add_command(worker)
+    app.cli.add_command(admin)
+    app.cli.add_command(check)
+
+
+@click.command(help="Run the outbox and the scheduled jobs until stopped (SIGTERM or Ctrl-C).")
+@click.option("--interval", type=float, default=None, help="Seconds between polls (default WORKER_POLL_SECONDS).")
+@click.option("--ticks", type=int, default=None, help="Stop after this many polls (for tests and cron).")
+@with_appcontext
+def worker(interval, ticks):
+    from compete.core.jobs import Worker
+
+    runner = Worker(poll_seconds=interval)
+    signal.signal(signal.SIGTERM, runner.stop)
+    signal.signal(signal.SIGINT, runner.stop)
+    runner.run(max_ticks=ticks)
 
 
 @click.group(help="The e-mail outbox.")
@@ -35,19 +52,15 @@ def outbox():
 @click.option("--interval", default=5.0, show_default=True, help="Seconds between polls with --loop.")
 @with_appcontext
 def outbox_send(loop: bool, interval: float):
-    from compete.accounts.services import process_mail_requests
-    from compete.notifications.services import send_pending
+    from compete.core.jobs import Worker, send_outbox
 
-    while True:
-        handled = process_mail_requests()
-        db.session.commit()
-        if handled:
-            click.echo(f"answered {handled} account requests")
-        sent, failed = send_pending()
-        click.echo(f"sent {sent}, failed {failed}")
-        if not loop:
-            break
-        time.sleep(interval)
+    if loop:
+        runner = Worker(jobs={}, poll_seconds=interval)
+        signal.signal(signal.SIGTERM, runner.stop)
+        runner.run()
+        return
+    sent, failed = send_outbox()
+    click.echo(f"sent {sent}, failed {failed}")
 
 
 @outbox.command("test", help="Queue a test message to ADDRESS (then run `flask outbox send`).")
@@ -85,3 +98,50 @@ def demo():
     click.echo("Demo loaded. Every account has the password 'demo-password':")
     for email, role in accounts:
         click.echo(f"  {email:<28} {role}")
+
+
+@click.group(help="Platform administrators.")
+def admin():
+    pass
+
+
+@admin.command("create", help="Make EMAIL a platform administrator (creates the account if needed).")
+@click.argument("email")
+@click.option("--name", default="", help="Name of a new account (default: the address).")
+@click.option("--language", default="nb", type=click.Choice(["nb", "nn", "en"]), show_default=True)
+@click.option(
+    "--password",
+    envvar="COMPETE_ADMIN_PASSWORD",
+    default=None,
+    help="Password of a new account (or COMPETE_ADMIN_PASSWORD); asked for when missing.",
+)
+@with_appcontext
+def admin_create(email: str, name: str, language: str, password):
+    from compete.accounts import queries
+    from compete.accounts.services.bootstrap import make_platform_admin
+    from compete.core.errors import DomainError
+
+    if password is None and queries.user_by_email(email.strip()) is None:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        user, created = make_platform_admin(email, name, password, language=language)
+    except DomainError as exc:
+        db.session.rollback()
+        click.echo(str(exc.message), err=True)
+        sys.exit(1)
+    db.session.commit()
+    click.echo(f"{'created' if created else 'promoted'} platform administrator #{user.id}")
+
+
+@click.command(help="Check the configuration before starting: keys, database, storage, SMTP. Exit 1 on a problem.")
+@with_appcontext
+def check():
+    from compete.core.checks import run_checks
+
+    problems = 0
+    for name, ok, detail in run_checks(current_app):
+        problems += not ok
+        click.echo(f"{'ok  ' if ok else 'FAIL'} {name}: {detail}")
+    if problems:
+        click.echo(f"{problems} problem(s) found", err=True)
+        sys.exit(1)

@@ -1,11 +1,19 @@
 """Domain errors and localised error pages."""
 
-from flask import jsonify, render_template, request
+import logging
+
+from flask import current_app, jsonify, render_template, request, session
+from flask_babel import force_locale
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 
+from compete.core.db import is_database_unavailable
 from compete.core.i18n import lazy_gettext as _l
+from compete.extensions import db
+
+log = logging.getLogger(__name__)
 
 
 class DomainError(Exception):
@@ -30,7 +38,22 @@ ERROR_TEXTS = {
     413: (_l("File too large"), _l("The file is larger than allowed. Nothing was saved from this request.")),
     429: (_l("Too many attempts"), _l("Wait a little and try again.")),
     500: (_l("Something went wrong"), _l("An error occurred on our side. Nothing you saved earlier was lost.")),
+    503: (
+        _l("The service is busy or down for a moment"),
+        _l("We could not reach the database. Nothing you saved earlier was lost. Try again in a minute."),
+    ),
 }
+
+
+def _rollback(*, always: bool = False) -> None:
+    """A failed flush leaves the session unusable (PendingRollbackError) until it is rolled back;
+    a session still usable is left alone (`always` for database errors)."""
+    if not always and db.session.is_active:
+        return
+    try:
+        db.session.rollback()
+    except DBAPIError:
+        db.session.close()
 
 
 def _render(code: int, detail=None):
@@ -42,6 +65,21 @@ def _render(code: int, detail=None):
 
 def _has_nul(*multidicts) -> bool:
     return any("\x00" in key or any("\x00" in v for v in values) for md in multidicts for key, values in md.lists())
+
+
+def _unavailable():
+    """503 without touching the database: the page names no user and is in the language the
+    browser or the session asked for."""
+    languages = current_app.config["LANGUAGES"]
+    language = session.get("lang") if session.get("lang") in languages else None
+    language = language or request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+    headers = {"Retry-After": str(current_app.config["DB_UNAVAILABLE_RETRY_AFTER"])}
+    with force_locale(language):
+        title, text = ERROR_TEXTS[503]
+        if request.accept_mimetypes.best == "application/json":
+            return jsonify(error=str(title), detail=str(text)), 503, headers
+        html = render_template("errors/unavailable.html", title=title, text=text, language=language)
+    return html, 503, headers
 
 
 def register_error_handlers(app) -> None:
@@ -61,14 +99,25 @@ def register_error_handlers(app) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc):
+        _rollback()
         return _render(400, _l("The form had expired or was sent from another page. Reload the page and try again."))
 
     @app.errorhandler(HTTPException)
     def http_error(exc):
+        _rollback()
         if exc.code in ERROR_TEXTS:
             return _render(exc.code)
         return exc
 
+    @app.errorhandler(DBAPIError)
+    def database_error(exc):
+        _rollback(always=True)
+        if not is_database_unavailable(exc):
+            raise exc
+        log.error("database unavailable: %s", type(getattr(exc, "orig", exc)).__name__)
+        return _unavailable()
+
     @app.errorhandler(500)
     def server_error(exc):
+        _rollback()
         return _render(500)

@@ -18,20 +18,30 @@ def broken_app(tmp_path):
     )
 
 
-def test_healthz_names_what_failed(broken_app):
-    response = broken_app.test_client().get("/healthz")
+def test_readyz_names_what_failed(broken_app):
+    response = broken_app.test_client().get("/readyz")
     assert response.status_code == 503
-    assert response.get_json() == {"database": "error: OperationalError", "storage": "error: StorageError"}
+    assert response.get_json() == {
+        "database": "error: OperationalError",
+        "outbox": "unknown",
+        "storage": "error: StorageError",
+    }
 
 
-def test_healthz_with_only_storage_down(app, client, tmp_path, monkeypatch):
+def test_healthz_is_liveness_only_and_answers_while_the_database_is_down(broken_app):
+    response = broken_app.test_client().get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok"}
+
+
+def test_readyz_with_only_storage_down(app, client, tmp_path, monkeypatch):
     not_a_dir = tmp_path / "file"
     not_a_dir.write_text("x")
     monkeypatch.setitem(app.config, "UPLOAD_DIR", str(not_a_dir / "uploads"))
     app.extensions.pop("compete_storage", None)
-    response = client.get("/healthz")
+    response = client.get("/readyz")
     assert response.status_code == 503
-    assert response.get_json() == {"database": "ok", "storage": "error: StorageError"}
+    assert response.get_json() == {"database": "ok", "outbox": "ok", "storage": "error: StorageError"}
 
 
 @pytest.mark.parametrize(

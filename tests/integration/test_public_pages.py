@@ -27,7 +27,7 @@ def test_draft_competition_is_not_public(client):
     assert client.get("/competitions/draft-one").status_code == 404
 
 
-def test_healthz_reports_ok(client):
-    response = client.get("/healthz")
+def test_readyz_reports_ok(client):
+    response = client.get("/readyz")
     assert response.status_code == 200
-    assert response.get_json() == {"database": "ok", "storage": "ok"}
+    assert response.get_json() == {"database": "ok", "outbox": "ok", "storage": "ok"}

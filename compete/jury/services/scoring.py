@@ -10,6 +10,7 @@ from compete.audit.services import Actor, record
 from compete.competitions.models import Stage
 from compete.competitions.services import transition_stage
 from compete.competitions.states import StageState
+from compete.core.db import lock_row
 from compete.core.errors import DomainError
 from compete.core.i18n import lazy_gettext as _l
 from compete.core.time import now
@@ -33,6 +34,8 @@ def save_scorecard(
 ) -> Scorecard:
     """Save a juror's scores as a draft or submit them (R25): only the stage's criteria, on its scale,
     each with a written justification. Only the juror scores; officers cannot (R28)."""
+    # Two saves of the same juror (double click, retry, two tabs) queue on the seat's row.
+    lock_row(seat)
     stage = seat.stage
     if stage.state != StageState.JURY_SCORING:
         raise DomainError(_l("Scoring is not open for this stage."), code="state")
@@ -41,6 +44,8 @@ def save_scorecard(
     if not queries.is_assigned(seat, submission):
         raise DomainError(_l("This entry is not assigned to you."), code="not_assigned")
     card = queries.scorecard(seat, submission)
+    if card is not None:
+        lock_row(card)
     if card is not None and card.submitted_at is not None:
         raise DomainError(_l("This scorecard has been submitted and can no longer change."), code="submitted")
     criteria = {c.id: c for c in stage.criteria}

@@ -17,6 +17,7 @@ from compete.audit.services import Actor, record
 from compete.awards.models import Selection
 from compete.competitions.models import Stage
 from compete.competitions.states import StagePhase
+from compete.core.db import lock_row
 from compete.core.errors import DomainError
 from compete.core.i18n import lazy_gettext as _l
 from compete.core.time import now
@@ -205,7 +206,9 @@ def _clean_content(stage: Stage, content: dict) -> dict:
 
 
 def save_draft(submission: Submission, user: User, content: dict, secret_fields: list[str] = ()) -> None:
-    """Save the form as a draft (autosave and the save button). Limits are checked on submit."""
+    """Save the form as a draft (autosave and the save button). Limits are checked on submit.
+    Saving the same content again changes nothing else: autosave is safe to retry."""
+    lock_row(submission)  # PostgreSQL: queue behind a concurrent save or submit of this entry
     stage = submission.stage
     content = _clean_content(stage, content)
     require_open(stage, user, submission.organisation, "save", submission=submission, content=content)

@@ -1,0 +1,137 @@
+"""How transactions take their locks, so that no request fails because another one is writing.
+
+SQLite (one writer at a time): WAL mode lets readers go on while one connection writes, a busy
+timeout makes a writer wait for the lock instead of failing, and a transaction that will write
+takes the write lock when it begins (`BEGIN IMMEDIATE`). A deferred transaction that has read and
+then tries to write cannot wait: SQLite refuses it at once when another connection wrote in
+between. So every transaction of an unsafe request (POST, PUT, PATCH, DELETE) begins IMMEDIATE; a
+GET that writes (a juror's entry page records the view, R41) is learned the first time it writes,
+and a GET that lost the race is run once more with the write lock taken up front.
+
+Outside a request (CLI, worker) transactions are deferred unless the code asks for the lock with
+`write_lock()`; the worker does that for each claim and each job, and holds no transaction while
+it waits.
+
+PostgreSQL takes row locks where two writers meet (see `lock_row`); its transactions need nothing
+here.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from flask import g, has_request_context, request
+from sqlalchemy import event, select
+from sqlalchemy.exc import DBAPIError, OperationalError
+
+from compete.extensions import db
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_WRITE_STATEMENTS = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+
+# Endpoints reached with a safe method that were seen writing: their transactions begin IMMEDIATE.
+writing_endpoints: set[str] = set()
+_write_lock: ContextVar[bool] = ContextVar("compete_write_lock", default=False)
+
+
+@contextmanager
+def write_lock() -> Iterator[None]:
+    """Transactions begun inside this block take SQLite's write lock up front (no-op on PostgreSQL)."""
+    token = _write_lock.set(True)
+    try:
+        yield
+    finally:
+        _write_lock.reset(token)
+
+
+def wants_write_lock() -> bool:
+    if _write_lock.get():
+        return True
+    if not has_request_context():
+        return False
+    return request.method not in SAFE_METHODS or g.get("_db_writes", False) or request.endpoint in writing_endpoints
+
+
+def lock_row(instance) -> None:
+    """Lock the instance's row until the transaction ends and read it again (PostgreSQL `FOR UPDATE`),
+    so that two writers meeting on it queue and the second sees what the first committed. On SQLite
+    the transaction already holds the write lock: nothing is sent."""
+    if db.session.get_bind().dialect.name == "sqlite":
+        return
+    model = type(instance)
+    db.session.execute(select(model.id).where(model.id == instance.id).with_for_update())
+    db.session.expire(instance)
+
+
+def configure_sqlite(engine, busy_timeout_seconds: float) -> None:
+    """Real transactions, foreign keys, WAL and the write lock up front (SQLAlchemy's pysqlite recipe)."""
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_seconds * 1000)}")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if wants_write_lock() else "BEGIN")
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _learn_writing_gets(conn, cursor, statement, parameters, context, executemany):
+        if (
+            has_request_context()
+            and request.method in SAFE_METHODS
+            and request.endpoint
+            and statement.lstrip()[:7].upper().startswith(_WRITE_STATEMENTS)
+        ):
+            writing_endpoints.add(request.endpoint)
+
+
+def is_lock_conflict(exc: BaseException) -> bool:
+    """SQLite refused a write because another connection holds or moved past the lock."""
+    text = str(getattr(exc, "orig", exc)).lower()
+    return isinstance(exc, OperationalError) and ("database is locked" in text or "database is busy" in text)
+
+
+_SQLITE_UNAVAILABLE = ("database is locked", "database is busy", "unable to open database", "disk i/o error")
+
+
+def is_database_unavailable(exc: BaseException) -> bool:
+    """The database cannot be reached or cannot work right now (outage, restart, lock timeout); a
+    mistake in a statement (no such table) is not one of these."""
+    if not isinstance(exc, DBAPIError):
+        return False
+    if exc.connection_invalidated:
+        return True
+    if not isinstance(exc, OperationalError):
+        return False
+    if type(exc.orig).__module__ == "sqlite3":
+        return any(text in str(exc.orig).lower() for text in _SQLITE_UNAVAILABLE)
+    return True
+
+
+def retry_lock_conflicts(app) -> None:
+    """Run a safe-method request once more, with the write lock up front, when it lost a race
+    for SQLite's write lock (it wrote after reading in a deferred transaction)."""
+    dispatch = app.dispatch_request
+
+    @functools.wraps(dispatch)
+    def dispatch_with_retry():
+        try:
+            return dispatch()
+        except OperationalError as exc:
+            if request.method not in SAFE_METHODS or g.get("_db_writes") or not is_lock_conflict(exc):
+                raise
+            db.session.rollback()
+            g._db_writes = True
+            if request.endpoint:
+                writing_endpoints.add(request.endpoint)
+            return dispatch()
+
+    app.dispatch_request = dispatch_with_retry
