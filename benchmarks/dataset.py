@@ -13,6 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from sqlalchemy import select
+
 from compete.accounts.models import BuyerStatus, MemberRole, Membership, Organisation, OrgCategory, User
 from compete.audit.services import Actor
 from compete.competitions.models import Competition, CompetitionOwner, Criterion, FileSlot, Stage, TemplateField
@@ -194,13 +196,19 @@ def build_jury_stage(
     jury.set_assignment(stage, AssignmentMode.PER_ENTRY, per_entry, actor)
     stage.state = StageState.JURY_SCORING
     db.session.flush()
-    from compete.jury import queries as jury_queries
+    from compete.jury.models import Assignment
 
+    assigned = {
+        (row.seat_id, row.submission_id)
+        for row in db.session.execute(
+            select(Assignment.seat_id, Assignment.submission_id).where(Assignment.seat_id.in_([s.id for s in seats]))
+        )
+    }
     criteria = stage.criteria
     for s_index, seat in enumerate(seats):
         first = True
         for e_index, submission in enumerate(world.submissions):
-            if not jury_queries.is_assigned(seat, submission):
+            if (seat.id, submission.id) not in assigned:
                 continue
             draft = s_index == 0 and first
             if draft:

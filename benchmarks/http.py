@@ -103,9 +103,13 @@ def start_gunicorn(env: dict, workers: int = 2, port: int | None = None) -> Serv
         cwd=ROOT,
         env={**env, "GUNICORN_BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": str(workers)},
     )
-    base = f"http://127.0.0.1:{port}"
-    wait_for(base + "/", process)
-    return Server(process, base)
+    server = Server(process, f"http://127.0.0.1:{port}")
+    try:
+        wait_for(server.base + "/", process)
+    except BaseException:
+        server.stop()
+        raise
+    return server
 
 
 def wait_for(url: str, process: subprocess.Popen | None = None, timeout: float = 300) -> None:
@@ -116,10 +120,10 @@ def wait_for(url: str, process: subprocess.Popen | None = None, timeout: float =
         if process is not None and process.poll() is not None:
             raise SystemExit(f"server exited with {process.returncode}")
         try:
-            requests.get(url, timeout=2)
+            requests.get(url, timeout=30, verify=False)  # noqa: S501 - the bench's self-signed certificate
             return
-        except requests.ConnectionError:
-            time.sleep(0.2)
+        except requests.RequestException:
+            time.sleep(0.5)
     raise SystemExit(f"{url} did not answer in {timeout} s")
 
 
