@@ -100,10 +100,13 @@ def rank(aggregated: Mapping, tie_break: Mapping | None = None, *, precision: in
             equal_total.setdefault(keyed[entry][:2], []).append(entry)
     result: list[Ranked] = []
     position = 1
-    for members in groups.values():  # insertion order follows `ordered`
+    for group_key, members in groups.items():  # insertion order follows `ordered`
+        # Every member of a group shares its total, so the entries the rule separated from it are
+        # the same for all of them: computed once per group, not once per entry.
+        inside = set(members)
+        broken = tuple(o for o in equal_total.get(group_key[:2], ()) if o not in inside)
         for entry in members:
-            same = tuple(other for other in members if other != entry)
-            broken = tuple(o for o in equal_total.get(keyed[entry][:2], ()) if o not in members)
+            same = tuple(other for other in members if other != entry) if len(members) > 1 else ()
             result.append(Ranked(entry, aggregated[entry], position, same, broken))
         position += len(members)
     return result
