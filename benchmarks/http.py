@@ -163,7 +163,17 @@ def wrk(url: str, seconds: int, *, cookie: str = "", method: str = "GET", body: 
         env["BENCH_BODY"] = body
     wrk_bin = shutil.which("wrk") or "/usr/bin/wrk"
     out = subprocess.run(  # noqa: S603 - wrk with our own arguments
-        [wrk_bin, "-t2", f"-c{connections}", f"-d{seconds}s", "-s", str(ROOT / "benchmarks" / "wrk.lua"), url],
+        [
+            wrk_bin,
+            "-t2",
+            f"-c{connections}",
+            f"-d{seconds}s",
+            "--timeout",
+            "30s",
+            "-s",
+            str(ROOT / "benchmarks" / "wrk.lua"),
+            url,
+        ],
         env=env,
         capture_output=True,
         text=True,
