@@ -102,13 +102,13 @@ def participant(
     import requests
 
     session = requests.Session()
-    session.verify = verify
     session.headers["Cookie"] = f"session={cookie}"
     started = time.perf_counter()
 
     def call(method, url, **kwargs):
         t0 = time.perf_counter()
-        response = session.request(method, base + url, allow_redirects=False, timeout=60, **kwargs)
+        # verify per request: a session-level False loses to REQUESTS_CA_BUNDLE in the environment.
+        response = session.request(method, base + url, allow_redirects=False, timeout=60, verify=verify, **kwargs)
         timings.append(time.perf_counter() - t0)
         if response.status_code >= 500:
             errors[f"{response.status_code} {method} {re.sub(r'/[0-9]+', '/N', url)}"] += 1
