@@ -103,6 +103,7 @@ def participant(
 
     session = requests.Session()
     session.headers["Cookie"] = f"session={cookie}"
+    session.headers["Referer"] = base + "/"  # Flask-WTF checks the referrer on HTTPS
     started = time.perf_counter()
 
     def call(method, url, **kwargs):
