@@ -160,6 +160,9 @@ class Config:
     METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
     # /readyz fails when the oldest due e-mail has waited longer than this.
     READY_OUTBOX_MAX_AGE_SECONDS = int(os.environ.get("READY_OUTBOX_MAX_AGE_SECONDS", "900"))
+    # Performance (issue 11): seconds a worker keeps the rendered public call page and home page
+    # for anonymous visitors (never past the next stage opening or deadline); 0 turns it off.
+    PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "10"))
 
 
 class DevelopmentConfig(Config):
@@ -176,6 +179,7 @@ class TestingConfig(Config):
     ARGON2_PARALLELISM = 1
     OUTBOX_BACKOFF_SECONDS = 0
     MAIL_SERVER = "127.0.0.1"
+    PAGE_CACHE_SECONDS = 0  # tests that want the page cache turn it on themselves
 
 
 class ProductionConfig(Config):

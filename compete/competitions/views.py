@@ -19,6 +19,7 @@ from compete.competitions import permissions, qa, queries
 from compete.competitions.forms import ActionForm, QuestionForm
 from compete.competitions.snapshot import TIE_BREAK_RULES, build_snapshot, call_view, diff, ics_calendar, next_deadline
 from compete.competitions.states import CompetitionState, StagePhase
+from compete.core import pagecache
 from compete.core.errors import DomainError
 from compete.core.markdown import render_markdown
 from compete.core.time import now
@@ -29,6 +30,10 @@ bp = Blueprint("competitions", __name__)
 
 @bp.get("/")
 def index():
+    key = pagecache.key_for("home")
+    cached = pagecache.get(key)
+    if cached is not None:
+        return cached
     moment = now()
     competitions = queries.public_competitions()
     open_now, upcoming, other = [], [], []
@@ -40,7 +45,10 @@ def index():
             upcoming.append(competition)
         else:
             other.append(competition)
-    return render_template("competitions/index.html", open_now=open_now, upcoming=upcoming, other=other, now=moment)
+    body = render_template("competitions/index.html", open_now=open_now, upcoming=upcoming, other=other, now=moment)
+    stages = [stage for competition in competitions for stage in competition.stages]
+    pagecache.put(key, body, until=pagecache.next_boundary(stages, moment), moment=moment)
+    return body
 
 
 def _public_competition(slug: str):
@@ -84,9 +92,16 @@ def _render_call(competition, version, versions, *, form=None):
 
 @bp.get("/competitions/<slug>")
 def call_page(slug: str):
+    key = pagecache.key_for("call", slug)
+    cached = pagecache.get(key)
+    if cached is not None:
+        return cached
     competition = _public_competition(slug)
     versions = queries.versions_of(competition)
-    return _render_call(competition, versions[-1] if versions else None, versions)
+    moment = now()
+    body = _render_call(competition, versions[-1] if versions else None, versions)
+    pagecache.put(key, body, until=pagecache.next_boundary(competition.stages, moment), moment=moment)
+    return body
 
 
 @bp.get("/competitions/<slug>/versions/<int:number>")

@@ -100,10 +100,13 @@ def rank(aggregated: Mapping, tie_break: Mapping | None = None, *, precision: in
             equal_total.setdefault(keyed[entry][:2], []).append(entry)
     result: list[Ranked] = []
     position = 1
-    for members in groups.values():  # insertion order follows `ordered`
+    for group_key, members in groups.items():  # insertion order follows `ordered`
+        # Every member of a group shares its total, so the entries the rule separated from it are
+        # the same for all of them: computed once per group, not once per entry.
+        inside = set(members)
+        broken = tuple(o for o in equal_total.get(group_key[:2], ()) if o not in inside)
         for entry in members:
-            same = tuple(other for other in members if other != entry)
-            broken = tuple(o for o in equal_total.get(keyed[entry][:2], ()) if o not in members)
+            same = tuple(other for other in members if other != entry) if len(members) > 1 else ()
             result.append(Ranked(entry, aggregated[entry], position, same, broken))
         position += len(members)
     return result
@@ -161,20 +164,24 @@ def krippendorff_alpha(data: Mapping[object, Mapping[object, float | None]], met
     if n <= 1:
         return math.nan
 
-    def delta(a, b):
-        if metric == "nominal":
-            return 0.0 if a == b else 1.0
-        if metric == "interval":
-            return (a - b) ** 2
+    if metric not in ("interval", "nominal"):
         raise ValueError(f"unknown metric {metric!r}")
 
-    observed = 0.0
-    for vals in pairable.values():
-        m = len(vals)
-        observed += sum(delta(a, b) for i, a in enumerate(vals) for j, b in enumerate(vals) if i != j) / (m - 1)
-    observed /= n
+    def disagreement(values: list) -> float:
+        """The sum of delta(a, b) over all ordered pairs i != j, in linear time: for the interval
+        metric sum (a - b)² = 2(m·Σa² − (Σa)²); for the nominal one, m² − Σ count(c)²."""
+        m = len(values)
+        if metric == "interval":
+            total = math.fsum(values)
+            return max(0.0, 2 * (m * math.fsum(v * v for v in values) - total * total))
+        counts: dict = {}
+        for value in values:
+            counts[value] = counts.get(value, 0) + 1
+        return float(m * m - sum(c * c for c in counts.values()))
+
+    observed = sum(disagreement(vals) / (len(vals) - 1) for vals in pairable.values()) / n
     every = [v for vals in pairable.values() for v in vals]
-    expected = sum(delta(a, b) for i, a in enumerate(every) for j, b in enumerate(every) if i != j) / (n * (n - 1))
+    expected = disagreement(every) / (n * (n - 1))
     if expected == 0:
         return 1.0
     return 1 - observed / expected

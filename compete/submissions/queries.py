@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from compete.accounts.models import Membership, Organisation, User
 from compete.competitions.models import Competition, Stage
 from compete.extensions import db
-from compete.submissions.models import Attachment, LateAttempt, Submission, SubmissionVersion
+from compete.submissions.models import Attachment, LateAttempt, Submission, SubmissionStatus, SubmissionVersion
 
 
 def submission_by_id(submission_id: int) -> Submission | None:
@@ -72,6 +72,14 @@ def attachment(submission: Submission, attachment_id: int) -> Attachment | None:
     ).first()
 
 
+def submitted_count(stage: Stage) -> int:
+    return db.session.scalar(
+        select(func.count(Submission.id)).where(
+            Submission.stage_id == stage.id, Submission.status == SubmissionStatus.SUBMITTED
+        )
+    )
+
+
 def stage_submissions(stage: Stage) -> list[Submission]:
     return list(
         db.session.scalars(
@@ -97,16 +105,31 @@ class LogRow:
 
 def receipt_log(stage: Stage) -> list[LogRow]:
     """Every submitted version, withdrawal and late attempt of a stage, in time order."""
-    versions = db.session.scalars(
-        select(SubmissionVersion)
-        .join(Submission, Submission.id == SubmissionVersion.submission_id)
-        .where(Submission.stage_id == stage.id)
-        .options(
-            selectinload(SubmissionVersion.submission).selectinload(Submission.organisation),
-            selectinload(SubmissionVersion.submitted_by),
-            selectinload(SubmissionVersion.attachments),
+    # Plain columns, not ORM objects: the log has one row per version and is read at size.
+    versions = db.session.execute(
+        select(
+            SubmissionVersion.id,
+            SubmissionVersion.submitted_at,
+            SubmissionVersion.number,
+            SubmissionVersion.content_sha256,
+            Submission.code,
+            Organisation.name.label("organisation"),
+            Organisation.orgnr,
+            User.name.label("person"),
         )
+        .join(Submission, Submission.id == SubmissionVersion.submission_id)
+        .join(Organisation, Organisation.id == Submission.organisation_id)
+        .join(User, User.id == SubmissionVersion.submitted_by_id)
+        .where(Submission.stage_id == stage.id)
     ).all()
+    files: dict[int, list[str]] = {}
+    for version_id, filename, sha in db.session.execute(
+        select(Attachment.version_id, Attachment.filename, Attachment.sha256)
+        .join(Submission, Submission.id == Attachment.submission_id)
+        .where(Submission.stage_id == stage.id, Attachment.version_id.is_not(None))
+        .order_by(Attachment.id)
+    ):
+        files.setdefault(version_id, []).append(f"{filename} {sha}")
     withdrawn = db.session.scalars(
         select(Submission)
         .where(Submission.stage_id == stage.id, Submission.withdrawn_at.is_not(None))
@@ -121,12 +144,12 @@ def receipt_log(stage: Stage) -> list[LogRow]:
         LogRow(
             at=v.submitted_at,
             event="submitted",
-            code=v.submission.code,
-            organisation=v.submission.organisation.name,
-            orgnr=v.submission.organisation.orgnr,
-            person=v.submitted_by.name,
+            code=v.code,
+            organisation=v.organisation,
+            orgnr=v.orgnr,
+            person=v.person,
             detail=f"v{v.number}",
-            hashes=[f"content {v.content_sha256}", *(f"{a.filename} {a.sha256}" for a in v.attachments)],
+            hashes=[f"content {v.content_sha256}", *files.get(v.id, [])],
         )
         for v in versions
     ]

@@ -147,6 +147,12 @@ def tie_values(stage: Stage, per_criterion: dict) -> dict:
 def ranking(stage: Stage, method: str | None = None) -> list[statistics.Ranked]:
     """Every eligible entry, also one nobody could score (total None, ranked last): nothing drops
     out of the ranking silently."""
+    return ranking_and_totals(stage, method)[0]
+
+
+def ranking_and_totals(stage: Stage, method: str | None = None) -> tuple[list[statistics.Ranked], dict, dict]:
+    """ranking() with the totals() it was computed from, reading the scores once (the ranking page
+    shows both)."""
     juror_totals, tie_break, evaluated = _totals(stage)
     scale = (
         (min(c.scale_min for c in stage.criteria), max(c.scale_max for c in stage.criteria))
@@ -154,7 +160,7 @@ def ranking(stage: Stage, method: str | None = None) -> list[statistics.Ranked]:
         else (0, 10)
     )
     aggregated = statistics.aggregate(juror_totals, method or stage.aggregation_method, scale, entries=evaluated)
-    return statistics.rank(aggregated, tie_break)
+    return statistics.rank(aggregated, tie_break), juror_totals, tie_break
 
 
 def cleared():

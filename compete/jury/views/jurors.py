@@ -221,9 +221,8 @@ def ranking(stage_id: int):
     redirect_to = _ranking_gate(stage, permissions.seat_of(current_user, stage))
     if redirect_to is not None:
         return redirect_to
-    juror_totals, tie_break = queries.totals(stage)
+    ranked, juror_totals, tie_break = queries.ranking_and_totals(stage)
     entries = {e.id: e for e in queries.entries(stage)}
-    ranked = queries.ranking(stage)
     robust = (
         statistics.robustness(
             juror_totals,

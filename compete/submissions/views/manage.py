@@ -40,7 +40,7 @@ def receipt_log(slug: str, position: int):
         competition=competition,
         stage=stage,
         rows=queries.receipt_log(stage),
-        submissions=queries.stage_submissions(stage),
+        submitted=queries.submitted_count(stage),
     )
 
 

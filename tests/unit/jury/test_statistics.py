@@ -31,6 +31,43 @@ def test_krippendorff_perfect_agreement_and_too_little_data():
     assert math.isnan(st.krippendorff_alpha({"a": {1: 3}, "b": {2: 5}}))
 
 
+def _pairwise_alpha(data, metric):
+    """Krippendorff's definition pair by pair (quadratic), to check the linear-time version."""
+    units = {}
+    for row in data.values():
+        for unit, value in row.items():
+            if value is not None:
+                units.setdefault(unit, []).append(value)
+    pairable = [vals for vals in units.values() if len(vals) >= 2]
+    n = sum(len(vals) for vals in pairable)
+
+    def delta(a, b):
+        return (a - b) ** 2 if metric == "interval" else float(a != b)
+
+    observed = sum(
+        sum(delta(a, b) for i, a in enumerate(vals) for j, b in enumerate(vals) if i != j) / (len(vals) - 1)
+        for vals in pairable
+    )
+    every = [v for vals in pairable for v in vals]
+    expected = sum(delta(a, b) for i, a in enumerate(every) for j, b in enumerate(every) if i != j) / (n - 1)
+    return 1 - observed / expected
+
+
+@pytest.mark.parametrize("metric", ["interval", "nominal"])
+def test_krippendorff_linear_matches_the_pairwise_definition(metric):
+    """7 jurors × 60 entries with gaps and fractional totals, as the ranking page passes them."""
+    import random
+
+    rng = random.Random(11)
+    data = {
+        juror: {entry: (None if rng.random() < 0.2 else round(rng.uniform(0, 10), 2)) for entry in range(60)}
+        for juror in range(7)
+    }
+    if metric == "nominal":
+        data = {j: {e: (None if v is None else round(v / 3)) for e, v in row.items()} for j, row in data.items()}
+    assert st.krippendorff_alpha(data, metric) == pytest.approx(_pairwise_alpha(data, metric), rel=1e-9)
+
+
 def test_weighted_total():
     # 8×30 + 6×30 + 5×25 + 10×15 = 240 + 180 + 125 + 150 = 695 → 6.95
     assert st.weighted_total(

@@ -1,0 +1,57 @@
+"""Every page of issue 11's table renders in the same number of queries at 30 and at 300 entries.
+
+The two stages are built by the benchmark's own data builder (benchmarks/dataset.py): real
+submissions, receipts, declarations, a 3-per-entry assignment and submitted scorecards, with the
+first juror's first scorecard left as a draft that the POST re-saves.
+"""
+
+from benchmarks.dataset import build_jury_stage
+from compete.extensions import db
+from tests.factories import login
+
+PAGES = {
+    "receipt log": ("officer", "GET", "/manage/competitions/{slug}/stages/1/receipts"),
+    "ranking": ("officer", "GET", "/jury/stages/{stage}/ranking"),
+    "one receipt": ("officer", "GET", "/submissions/{first}/versions/1/receipt"),
+    "juror entry page": ("juror", "GET", "/jury/stages/{stage}/entries/{draft}"),
+    "public call page": (None, "GET", "/competitions/{slug}"),
+    "home page": (None, "GET", "/"),
+    "scorecard re-save": ("juror", "POST", "/jury/stages/{stage}/entries/{draft}"),
+}
+
+
+def _counts(app, count_queries, world) -> dict[str, int]:
+    facts = {
+        "slug": world.competition.slug,
+        "stage": world.stage.id,
+        "first": world.submissions[0].id,
+        "draft": world.draft_code,
+    }
+    form = {"action": "save"}
+    for criterion in world.stage.criteria:
+        form[f"score-{criterion.id}"] = "6"
+        form[f"why-{criterion.id}"] = "Godt begrunnet."
+    counts = {}
+    for name, (who, method, template) in PAGES.items():
+        client = app.test_client()
+        if who == "officer":
+            login(client, world.officer, world.buyer)
+        elif who == "juror":
+            login(client, world.jurors[0])
+        url = template.format(**facts)
+        data = form if method == "POST" else None
+        client.open(url, method=method, data=data)  # warm: first-request work is not per page
+        with count_queries() as counter:
+            response = client.open(url, method=method, data=data)
+        assert response.status_code == (302 if method == "POST" else 200), name
+        counts[name] = counter.count
+    return counts
+
+
+def test_each_page_has_the_same_query_count_at_30_and_300_entries(app, count_queries):
+    small = build_jury_stage(30, 10, 3, slug="small", cheap_hash=True)
+    db.session.commit()
+    small_counts = _counts(app, count_queries, small)
+    large = build_jury_stage(300, 10, 3, slug="large", cheap_hash=True)
+    db.session.commit()
+    assert _counts(app, count_queries, large) == small_counts
