@@ -206,12 +206,13 @@ def entry_file(stage_id: int, code: str, attachment_id: int):
     db.session.commit()
     name = f"{submission.code}-{attachment.slot_key}.{attachment.filename.rsplit('.', 1)[-1]}"
     # A PDF may be shown inline beside the scorecard; anything else is always a download.
-    disposition = (
-        "inline" if request.args.get("inline") and attachment.content_type == "application/pdf" else "attachment"
-    )
-    return Response(
-        data, mimetype=attachment.content_type, headers={"Content-Disposition": f'{disposition}; filename="{name}"'}
-    )
+    inline = bool(request.args.get("inline")) and attachment.content_type == "application/pdf"
+    headers = {"Content-Disposition": f'{"inline" if inline else "attachment"}; filename="{name}"'}
+    if inline:
+        # Only our own scorecard page may frame the preview; everything else keeps frame-ancestors 'none'.
+        headers["Content-Security-Policy"] = "frame-ancestors 'self'"
+        headers["X-Frame-Options"] = "SAMEORIGIN"
+    return Response(data, mimetype=attachment.content_type, headers=headers)
 
 
 @bp.get("/jury/stages/<int:stage_id>/ranking")

@@ -76,8 +76,13 @@ def test_entry_shows_its_place_in_the_queue_and_the_slot_label(client, jury):
     assert f'src="{inline}"' in html
     preview = client.get(inline)
     assert preview.headers["Content-Disposition"].startswith("inline;")
+    assert (preview.headers["Content-Security-Policy"], preview.headers["X-Frame-Options"]) == (
+        "frame-ancestors 'self'",
+        "SAMEORIGIN",
+    )
     download = client.get(inline.split("?")[0])
     assert download.headers["Content-Disposition"].startswith("attachment;")
+    assert download.headers["X-Frame-Options"] == "DENY"
 
 
 def test_submitting_goes_to_the_next_entry_and_says_submitted(client, jury):

@@ -136,6 +136,8 @@ def test_storage_check_lists_objects_without_rows_and_rows_without_objects(app, 
 
 def test_storage_check_is_ok_when_rows_and_objects_match(app, setup, storage):
     upload(setup, "Skisse")
+    # An audit seal has no row on purpose and is never an orphan (nor removed by --remove-orphans).
+    storage.save("audit-seals/2026-12-02T12-00-00Z-abc.json", io.BytesIO(b"{}"), "application/json")
 
     result = app.test_cli_runner().invoke(args=["storage", "check"])
 
