@@ -97,6 +97,16 @@ def register_error_handlers(app) -> None:
             return _render(400, _l("The form contained a character that is not allowed. Remove it and try again."))
         return None
 
+    @app.before_request
+    def refuse_json_that_is_not_an_object():
+        """Every JSON body the app takes is an object; Flask-WTF also reads a JSON body as form
+        data, and a list, string or number there is a ValueError (a 500): answer 400 up front."""
+        if request.method in ("POST", "PUT", "PATCH") and request.is_json:
+            body = request.get_json(silent=True)
+            if not isinstance(body, dict):
+                return _render(400, _l("The request body must be a JSON object."))
+        return None
+
     @app.errorhandler(CSRFError)
     def csrf_error(exc):
         _rollback()

@@ -20,7 +20,7 @@ NOT_TEXT = re.compile(
     r"password_hash|.*sha256|.*storage_key|.*content_type|hash|prev_hash|ip|idempotency_key|status|state|"
     r"allowed_types|aggregation_method|tie_break_rule|target_type|target_id|actor_email|action|outcome|"
     r"eligibility_category|foreign_registration|contractor_registration|invoice_reference|subject|"
-    r"body_text|body_html|last_error)$"
+    r"body_text|body_html|last_error|session_token|request_id|.*_hash|.*token)$"
 )
 SKIP_TABLES = {"audit_entries", "audit_head", "outbox_messages", "login_attempts", "late_attempts"}
 JSON_TEXT = {"draft_content", "content", "descriptors"}
@@ -45,7 +45,7 @@ def inject_payloads() -> int:
                         new = {k: PAYLOAD + v if isinstance(v, str) else v for k, v in value.items()}
                         db.session.execute(update(table).where(key == row_id).values({column.name: new}))
                 touched += 1
-    db.session.flush()
+    db.session.commit()  # a request that rolls its session back must not take the payloads with it
     db.session.expire_all()
     return touched
 
@@ -97,6 +97,16 @@ def build_world() -> World:
     submission_services.save_draft(draft, open_setup.user, GOOD_CONTENT)
     attachment = submission_services.add_attachment(draft, open_setup.user, "sketch", "skisse.pdf", _pdf())
 
+    from compete.innsyn import services as innsyn_services
+
+    innsyn_request = innsyn_services.register_request(
+        world.competition,
+        world.officer,
+        name="Journalist Jensen",
+        email="jensen@avis.test",
+        subject="Alle idéskisser og juryens protokoll",
+    )
+
     admin = make_user(is_admin=True)
     other_user, other_org = make_participant()
     entry = world.entries[0]
@@ -131,6 +141,7 @@ def build_world() -> World:
         "contract_id": contract.id,
         "clarification_id": clarification.id,
         "claim_id": 1,
+        "request_id": innsyn_request.id,
         "token": "not-a-token",
         "code_language": "en",
         "filename": "css/app.css",

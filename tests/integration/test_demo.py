@@ -62,6 +62,7 @@ def test_each_applicant_has_its_own_valid_organisation(app):
 
 def test_demo_is_refused_in_production(monkeypatch, tmp_path):
     monkeypatch.setenv("SECRET_KEY", "x" * 32)
+    monkeypatch.setenv("AUDIT_KEY", "y" * 32)
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'prod.sqlite'}")
     prod = create_app("production")
     result = prod.test_cli_runner().invoke(args=["demo"])

@@ -43,17 +43,18 @@ def arena(live_server):
             "stage_id": setup.stage.id,
             "criteria": [c.id for c in setup.stage.criteria],
             "codes": [e.code for e in entries],
-            "jurors": [seat.user.id for seat in seats],
-            "participant": (open_call.user.id, open_call.organisation.id),
+            "jurors": [seat.user.get_id() for seat in seats],
+            "participant": (open_call.user.get_id(), open_call.organisation.id),
             "draft_id": draft.id,
         }
         db.session.remove()
     return live_server, arena
 
 
-def _browser(live, user_id: int, org_id: int | None = None) -> requests.Session:
-    """A signed-in browser: the session cookie is signed with the app's key, as after a login."""
-    data = {"_user_id": str(user_id), "_fresh": True}
+def _browser(live, user_id: str, org_id: int | None = None) -> requests.Session:
+    """A signed-in browser: the session cookie is signed with the app's key, as after a login
+    (`user_id` is `User.get_id()`, "<id>:<session token>")."""
+    data = {"_user_id": user_id, "_fresh": True}
     if org_id is not None:
         data["org_id"] = org_id
     session = requests.Session()

@@ -49,7 +49,8 @@ def test_every_get_route_has_the_security_headers_as_anonymous_and_signed_in(app
                 login(client, user, organisation)
             response = client.get(url)
             seen[(role, url)] = response.status_code
-            assert response.status_code < 500, (role, url)
+            # /readyz answers 503 by design while a dependency is not ready (here: the world's old outbox).
+            assert response.status_code < 500 or url == "/readyz", (role, url)
             _assert_hardened(response, csp)
             assert "Strict-Transport-Security" not in response.headers
             cache = response.headers["Cache-Control"]

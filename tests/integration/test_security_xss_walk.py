@@ -25,7 +25,7 @@ def test_no_page_shows_a_users_script_as_markup(app, clock):
             login(client, user, organisation)
         for url in urls:
             response = client.get(url)
-            if response.status_code >= 500:
+            if response.status_code >= 500 and url != "/readyz":  # 503 while not ready is its job
                 errors.append((role, url, response.status_code))
             if response.mimetype != "text/html":
                 continue

@@ -28,7 +28,7 @@ def test_concurrent_protocol_exports_in_two_competitions_give_valid_chains(live_
         officer = make_officer(buyer)
         competitions = [make_competition(buyer), make_competition(buyer)]
         db.session.commit()
-        officer_id, buyer_id = officer.id, buyer.id
+        officer_id, buyer_id = officer.get_id(), buyer.id
         slugs = [c.slug for c in competitions]
         ids = [c.id for c in competitions]
         db.session.remove()
@@ -41,7 +41,7 @@ def test_concurrent_protocol_exports_in_two_competitions_give_valid_chains(live_
         try:
             client = app.test_client()
             with client.session_transaction() as session:
-                session["_user_id"], session["_fresh"], session["org_id"] = str(officer_id), True, buyer_id
+                session["_user_id"], session["_fresh"], session["org_id"] = officer_id, True, buyer_id
             start.wait()
             for i in range(REQUESTS_PER_THREAD):
                 slug = slugs[(n + i) % 2]

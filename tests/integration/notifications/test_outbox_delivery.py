@@ -98,7 +98,7 @@ def test_backoff_doubles_and_gives_up_after_max_attempts(app, smtp, clock):
     smtp.start()
     runner = app.test_cli_runner()
     result = runner.invoke(args=["outbox", "retry-failed"])
-    assert result.output == "requeued 1\n"
+    assert result.stdout == "requeued 1\n"
     assert send_pending() == (1, 0)
     assert len(smtp.messages) == 1
 
@@ -119,8 +119,8 @@ def test_cli_queues_and_sends_a_test_message(app, smtp):
     queued = runner.invoke(args=["outbox", "test", "drift@example.test", "--language", "en"])
     sent = runner.invoke(args=["outbox", "send"])
 
-    assert queued.output.startswith("queued message ")
-    assert sent.output == "sent 1, failed 0\n"
+    assert queued.stdout.startswith("queued message ")
+    assert sent.stdout == "sent 1, failed 0\n"
     assert smtp.messages[0]["Subject"] == "Test message from Compete – æøå ÆØÅ"
 
 

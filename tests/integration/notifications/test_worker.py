@@ -96,15 +96,21 @@ def test_a_claimed_message_is_not_claimed_again_before_its_lease_ends(app, smtp,
 
 
 def test_the_request_id_travels_from_the_request_to_the_email_header(app, client, smtp):
-    from tests.factories import make_user
+    from tests.factories_competitions import login_as
+    from tests.factories_submissions import make_setup as make_open_setup
+    from tests.factories_submissions import make_submitted
 
-    user = make_user(email="glemt@example.test")
+    setup = make_open_setup()
+    submission = make_submitted(setup)
     db.session.commit()
+    send_pending()  # the receipt
+    smtp.clear()
+    login_as(client, setup.user, setup.organisation)
 
-    response = client.post("/reset", data={"email": user.email}, headers={"X-Request-ID": "req-0123456789abcdef"})
+    response = client.post(f"/submissions/{submission.id}/withdraw", headers={"X-Request-ID": "req-0123456789abcdef"})
 
     assert response.headers["X-Request-ID"] == "req-0123456789abcdef"
-    message = db.session.scalars(select(OutboxMessage).where(OutboxMessage.recipient_email == user.email)).one()
+    message = db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "submissions/withdrawn")).one()
     assert message.request_id == "req-0123456789abcdef"
     send_pending()
     assert [m["X-Request-ID"] for m in smtp.messages] == ["req-0123456789abcdef"]

@@ -120,16 +120,16 @@ def test_storage_check_lists_objects_without_rows_and_rows_without_objects(app, 
     result = runner.invoke(args=["storage", "check"])
 
     assert result.exit_code == 1
-    assert result.output.splitlines()[1:] == [
+    assert result.stdout.splitlines()[1:] == [
         f"object without row: submissions/999/stray.pdf (14 bytes, {_modified(storage, 'submissions/999/stray.pdf')})",
         f"row without object: attachments.scrubbed_storage_key = {attachment.scrubbed_storage_key}",
     ]
-    assert result.output.splitlines()[0].endswith("keys referenced by rows")
+    assert result.stdout.splitlines()[0].endswith("keys referenced by rows")
 
     young = runner.invoke(args=["storage", "check", "--remove-orphans"])
-    assert "removed 0 of 1 objects without rows" in young.output
+    assert "removed 0 of 1 objects without rows" in young.stdout
     removed = runner.invoke(args=["storage", "check", "--remove-orphans", "--min-age-hours", "0"])
-    assert "removed 1 of 1 objects without rows" in removed.output
+    assert "removed 1 of 1 objects without rows" in removed.stdout
     assert removed.exit_code == 1  # the missing jury copy is still reported
     assert keys(storage) == {attachment.storage_key}
 
@@ -142,7 +142,7 @@ def test_storage_check_is_ok_when_rows_and_objects_match(app, setup, storage):
     result = app.test_cli_runner().invoke(args=["storage", "check"])
 
     assert result.exit_code == 0
-    assert result.output.splitlines()[-1] == "ok"
+    assert result.stdout.splitlines()[-1] == "ok"
 
 
 def _modified(storage, key: str) -> str:

@@ -18,7 +18,7 @@ def test_verify_passes_on_an_intact_chain(app):
     _three_entries()
     result = app.test_cli_runner().invoke(args=["audit", "verify"])
     assert result.exit_code == 0
-    assert result.output == "audit trail intact: 3 entries\n"
+    assert result.stdout == "audit trail intact: 3 entries\n"
 
 
 def test_verify_catches_an_altered_entry(app):
@@ -26,7 +26,7 @@ def test_verify_catches_an_altered_entry(app):
     tamper("UPDATE audit_entries SET after = :after WHERE chain = :c AND seq = 2", after='{"i": 99}', c=competition.id)
     result = app.test_cli_runner().invoke(args=["audit", "verify"])
     assert result.exit_code == 1
-    assert result.output == (
+    assert result.stdout == (
         f"audit trail broken at entry 2 of chain {competition.id}: content was altered (1 entries verified before it)\n"
     )
 
@@ -36,7 +36,7 @@ def test_verify_catches_a_deleted_entry(app):
     tamper("DELETE FROM audit_entries WHERE chain = :c AND seq = 2", c=competition.id)
     result = app.test_cli_runner().invoke(args=["audit", "verify"])
     assert result.exit_code == 1
-    assert result.output == (
+    assert result.stdout == (
         f"audit trail broken at entry 2 of chain {competition.id}: entry 2 is missing (1 entries verified before it)\n"
     )
 
@@ -46,7 +46,7 @@ def test_verify_catches_a_deleted_last_entry(app):
     tamper("DELETE FROM audit_entries WHERE chain = :c AND seq = 3", c=competition.id)
     result = app.test_cli_runner().invoke(args=["audit", "verify"])
     assert result.exit_code == 1
-    assert result.output == (
+    assert result.stdout == (
         f"audit trail broken at entry 3 of chain {competition.id}: entries after 2 were removed "
         "(2 entries verified before it)\n"
     )
@@ -59,11 +59,11 @@ def test_a_truncated_chain_with_a_moved_head_passes_plain_verify_but_fails_again
     tamper("UPDATE audit_head SET seq = 2, hash = :h WHERE id = :c", h=entries[1].hash, c=competition.id)
     runner = app.test_cli_runner()
 
-    assert runner.invoke(args=["audit", "verify"]).output == "audit trail intact: 2 entries\n"
+    assert runner.invoke(args=["audit", "verify"]).stdout == "audit trail intact: 2 entries\n"
     result = runner.invoke(args=["audit", "verify", "--against", sealed.token()])
 
     assert result.exit_code == 1
-    assert result.output == (
+    assert result.stdout == (
         f"audit trail broken at entry 3 of chain {competition.id}: the sealed entry is gone: the chain was cut"
         " (2 entries verified before it)\n"
     )
@@ -74,9 +74,9 @@ def test_verify_against_a_seal_file_and_a_bad_seal(app, tmp_path):
     runner = app.test_cli_runner()
     seal = runner.invoke(args=["audit", "seal"])
     path = tmp_path / "seal.txt"
-    path.write_text(seal.output.splitlines()[1] + "\n")
+    path.write_text(seal.stdout.splitlines()[1] + "\n")
 
-    assert runner.invoke(args=["audit", "verify", "--against", str(path)]).output == (
+    assert runner.invoke(args=["audit", "verify", "--against", str(path)]).stdout == (
         "audit trail intact: 3 entries, 1 sealed heads found\n"
     )
     bad = runner.invoke(args=["audit", "verify", "--against", "1:2:xyz"])

@@ -12,9 +12,12 @@ def test_testing_config_is_applied(app):
 def test_production_refuses_to_start_without_secret_and_database(monkeypatch):
     monkeypatch.delenv("SECRET_KEY", raising=False)
     monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.delenv("AUDIT_KEY", raising=False)
     with pytest.raises(RuntimeError) as excinfo:
         create_app(ProductionConfig)
-    assert str(excinfo.value) == "ProductionConfig needs these environment variables: SECRET_KEY, DATABASE_URL"
+    assert str(excinfo.value) == (
+        "ProductionConfig needs these environment variables: SECRET_KEY, DATABASE_URL, AUDIT_KEY"
+    )
 
 
 def test_database_url_is_normalised_to_psycopg(monkeypatch):

@@ -44,8 +44,9 @@ def test_the_audit_verification_reason_is_in_the_readers_language(app, clock):
     for n in range(2):
         record(Actor(officer, None, "officer"), "test.entry", ("Test", n))
     entry = db.session.scalars(select(AuditEntry).order_by(AuditEntry.seq.desc()).limit(1)).one()
-    entry.after = {"tampered": True}
-    db.session.flush()
+    from tests.audit_tampering import tamper
+
+    tamper("UPDATE audit_entries SET after = :after WHERE id = :id", after='{"tampered": true}', id=entry.id)
 
     result = verify_chain()
     with app.test_request_context("/"):
