@@ -101,7 +101,8 @@ def register_error_handlers(app) -> None:
     def refuse_json_that_is_not_an_object():
         """Every JSON body the app takes is an object; Flask-WTF also reads a JSON body as form
         data, and a list, string or number there is a ValueError (a 500): answer 400 up front."""
-        if request.method in ("POST", "PUT", "PATCH") and request.is_json:
+        view = current_app.view_functions.get(request.endpoint)
+        if request.method in ("POST", "PUT", "PATCH") and request.is_json and not getattr(view, "reads_json", False):
             body = request.get_json(silent=True)
             if not isinstance(body, dict):
                 return _render(400, _l("The request body must be a JSON object."))

@@ -60,3 +60,11 @@ def test_a_nul_byte_in_any_field_is_a_400_in_the_users_language(client, path, da
     response = client.post(path, data=data)
     assert response.status_code == 400
     assert "Skjemaet inneholdt et tegn som ikke er tillatt. Fjern det og prøv igjen." in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("body", ['"text"', "42", "[[]]", "null"])
+def test_a_json_body_that_is_not_an_object_is_a_400_on_any_form(client, body):
+    """Flask-WTF reads a JSON body as form data; a list there was a 500 (found by the fuzz test)."""
+    response = client.post("/login", data=body, content_type="application/json")
+    assert response.status_code == 400
+    assert "Forespørselen må inneholde et JSON-objekt." in response.get_data(as_text=True)

@@ -154,6 +154,9 @@ def autosave(submission_id: int):
     return jsonify(saved_at=format_iso(submission.draft_saved_at), message=_("Draft saved"))
 
 
+autosave.reads_json = True  # it answers a body that is not an object in its own words (core/errors.py)
+
+
 @bp.post("/submissions/<int:submission_id>/files/<int:attachment_id>/delete")
 @login_required
 def delete_file(submission_id: int, attachment_id: int):
