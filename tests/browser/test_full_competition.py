@@ -24,6 +24,7 @@ from compete.core.time import to_oslo
 from compete.extensions import db
 from compete.notifications.services import send_pending
 from tests.browser.helpers import assert_accessible, log_in
+from tests.factories import make_officer
 from tests.factories_e2e import T0, make_stage_one_ranked, rank_final_stage, submit_stage_two
 
 PASSWORD = "correct horse battery"
@@ -53,16 +54,24 @@ def _awards(app, stage_position: int) -> list[tuple[int, str]]:
         return [(a.id, a.organisation.name) for a in rows if a.stage.position == stage_position]
 
 
-def _move_award_to_paid(page, base: str, slug: str, award_id: int, invoice: str, *, signed: bool = False) -> None:
-    """Agreement → deliverable → accepted → payment approved → paid, through the awards page."""
+def _move_award_to_paid(
+    page, base: str, slug: str, award_id: int, invoice: str, *, signed: bool = False, officer: str, treasurer: str
+) -> None:
+    """Agreement → deliverable → accepted → payment approved → paid, through the awards page; a
+    second officer registers as paid what the first approved (four eyes, R37)."""
     for action in ("deliver", "accept") if signed else ("sign", "deliver", "accept"):
         page.locator(f"form[action$='/awards/{award_id}/{action}'] button").click()
         assert "Tildelingen ble oppdatert." in _flash(page), _flash(page)
     approve = page.locator(f"form[action$='/awards/{award_id}/approve']")
     approve.locator("input[name=invoice_reference]").fill(invoice)
     approve.locator("button").click()
+    awards_url = page.url
+    _as(page, base, treasurer)
+    page.goto(awards_url)
     page.locator(f"form[action$='/awards/{award_id}/pay'] button").click()
     assert "Tildelingen ble oppdatert." in _flash(page)
+    _as(page, base, officer)
+    page.goto(awards_url)
 
 
 @pytest.mark.browser
@@ -74,6 +83,7 @@ def test_unge_pa_vei_til_jobb_end_to_end(live_server, page, clock, smtp_server):
         world = make_stage_one_ranked()
         slug = world.competition.slug
         officer = world.officer.email
+        treasurer = make_officer(world.buyer, name="Kari Kasserer", password=PASSWORD).email
         verifier = world.verifier.email
         people = [(u.email, o.name, o.orgnr) for u, o in world.participants]
         db.session.commit()
@@ -176,7 +186,9 @@ def test_unge_pa_vei_til_jobb_end_to_end(live_server, page, clock, smtp_server):
     # The three stage-2 entries are the deliverables of the 50 000 kr awards: received, accepted, paid.
     page.goto(f"{manage}/awards")
     for number, (award_id, _name) in enumerate(stage1_awards, start=1):
-        _move_award_to_paid(page, base, slug, award_id, f"F-2026-{number:02d}", signed=True)
+        _move_award_to_paid(
+            page, base, slug, award_id, f"F-2026-{number:02d}", signed=True, officer=officer, treasurer=treasurer
+        )
     table = page.locator("table").inner_text()
     paid_on = to_oslo(clock.now()).strftime("%d.%m.%Y")
     for number, (_email, name, orgnr) in enumerate(top3, start=1):
@@ -209,7 +221,7 @@ def test_unge_pa_vei_til_jobb_end_to_end(live_server, page, clock, smtp_server):
     assert "Karenstiden varer til" in _flash(page)
     clock.set(T0 + timedelta(days=107))
     page.goto(f"{manage}/awards")
-    _move_award_to_paid(page, base, slug, winner_award[0][0], "F-2026-04")
+    _move_award_to_paid(page, base, slug, winner_award[0][0], "F-2026-04", officer=officer, treasurer=treasurer)
     assert f"450{NBSP}000{NBSP}kr" in page.locator("tbody tr", has_text="vinner").inner_text()
 
     # 8. The development contract with one outcome milestone naming the verifier.
@@ -267,6 +279,8 @@ def test_unge_pa_vei_til_jobb_end_to_end(live_server, page, clock, smtp_server):
     _as(page, base, officer)
     page.goto(f"{manage}/contract")
     page.locator("form[action*='/claims/'][action$='/approve'] button").click()
+    _as(page, base, treasurer)  # four eyes: another officer registers the payment
+    page.goto(f"{manage}/contract")
     pay = page.locator("form[action*='/claims/'][action$='/pay']")
     pay.locator("input[name=invoice_reference]").fill("F-2027-01")
     pay.locator("input[name=paid_on]").fill(to_oslo(clock.now()).date().isoformat())

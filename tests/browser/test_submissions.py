@@ -73,7 +73,8 @@ def test_participant_submits_replaces_and_is_refused_after_the_deadline(
     page.get_by_role("button", name="Lagre og gå videre til innsending").click()
     page.wait_for_selector(".upload-progress:not([hidden])")
     # The page is replaced by the server's answer to the upload (no navigation event).
-    page.wait_for_function("location.pathname.endsWith('/submit') && !!document.querySelector('#leak-warnings')")
+    page.wait_for_url(re.compile(r".*/submit$"))
+    page.locator("#leak-warnings").wait_for()
     page.unroute(re.compile(r".*/submissions/\d+$"))
 
     # The leak check warns; submitting needs an explicit confirmation.
