@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import random
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 
 from sqlalchemy import and_, or_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from compete.audit.models import AuditEntry
 from compete.competitions.models import Stage
@@ -422,75 +421,10 @@ from compete.jury.queries.clarifications import (  # noqa: E402, F401
     clarifications_for_user,
     clarifications_of_stage,
 )
-
-
-@dataclass
-class QueueItem:
-    """One entry in a juror's own queue, with the state of their scorecard for it."""
-
-    entry: Submission
-    card_state: str  # "submitted", "draft" or "not_started"
-
-
-def seat_queue(seat: JurySeat) -> list[QueueItem]:
-    """The entries this juror scores, in their own fixed shuffled order (so that jurors do not all
-    read the entries in the same order), with their scorecards' state. Follows the assignment and
-    leaves out conflicted and undeclared entries (R22). Four queries whatever the size."""
-    evaluated = entries(seat.stage)
-    cleared = {
-        d.submission_id
-        for d in db.session.scalars(select(EntryDeclaration).where(EntryDeclaration.seat_id == seat.id))
-        if d.conflicted is False
-    }
-    plan = assignment_plan(seat.stage)
-    if plan is not None and plan.mode == AssignmentMode.PER_ENTRY:
-        cleared &= set(db.session.scalars(select(Assignment.submission_id).where(Assignment.seat_id == seat.id)))
-    cards = dict(
-        db.session.execute(
-            select(Scorecard.submission_id, Scorecard.submitted_at).where(Scorecard.seat_id == seat.id)
-        ).all()
-    )
-    mine = [e for e in evaluated if e.id in cleared]
-    random.Random(f"{seat.id}:{seat.stage_id}").shuffle(mine)
-    return [
-        QueueItem(e, "not_started" if e.id not in cards else ("submitted" if cards[e.id] else "draft")) for e in mine
-    ]
-
-
-def next_in_queue(queue: list[QueueItem], submission_id: int) -> QueueItem | None:
-    """The first entry after this one (wrapping round) whose scorecard is not yet submitted."""
-    ids = [item.entry.id for item in queue]
-    start = ids.index(submission_id) + 1 if submission_id in ids else 0
-    for item in queue[start:] + queue[:start]:
-        if item.entry.id != submission_id and item.card_state != "submitted":
-            return item
-    return None
-
-
-LOCKED_STATES = ("ranking_locked", "deanonymised", "decided")
-
-
-def submission_panel(submission: Submission) -> dict:
-    """Clarifications about one entry and, after the lock, its submitted scorecards (with their
-    scores and jurors) and the jury's agreed remark: four queries whatever the size."""
-    stage = submission.stage
-    locked = str(stage.state) in LOCKED_STATES
-    cards = []
-    remark = None
-    if locked:
-        cards = list(
-            db.session.scalars(
-                select(Scorecard)
-                .where(Scorecard.submission_id == submission.id, Scorecard.submitted_at.is_not(None))
-                .options(selectinload(Scorecard.scores), joinedload(Scorecard.seat).joinedload(JurySeat.user))
-                .order_by(Scorecard.seat_id)
-            ).unique()
-        )
-        remark = db.session.scalar(select(ConsensusRemark.text).where(ConsensusRemark.submission_id == submission.id))
-    return {
-        "clarifications": clarifications_for(submission),
-        "locked": locked,
-        "cards": cards,
-        "remark": remark,
-        "criteria": {c.id: c.name for c in stage.criteria},
-    }
+from compete.jury.queries.seats import (  # noqa: E402, F401 - they read entries() and assignment_plan() above
+    LOCKED_STATES,
+    QueueItem,
+    next_in_queue,
+    seat_queue,
+    submission_panel,
+)
