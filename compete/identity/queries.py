@@ -1,0 +1,61 @@
+"""Reads for identities and buyers' providers."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from compete.accounts.models import Membership, Organisation, User
+from compete.extensions import db
+from compete.identity.models import LinkedIdentity, OrgIdentityProvider
+
+
+def identity_for(provider: str, subject: str) -> LinkedIdentity | None:
+    return db.session.scalars(
+        select(LinkedIdentity).where(LinkedIdentity.provider == provider, LinkedIdentity.subject == subject)
+    ).first()
+
+
+def identities_of(user: User) -> list[LinkedIdentity]:
+    return list(
+        db.session.scalars(select(LinkedIdentity).where(LinkedIdentity.user_id == user.id).order_by(LinkedIdentity.id))
+    )
+
+
+def provider_of(organisation: Organisation | int) -> OrgIdentityProvider | None:
+    org_id = organisation if isinstance(organisation, int) else organisation.id
+    return db.session.scalars(select(OrgIdentityProvider).where(OrgIdentityProvider.organisation_id == org_id)).first()
+
+
+def enabled_provider(provider_id: int) -> OrgIdentityProvider | None:
+    provider = db.session.get(OrgIdentityProvider, provider_id)
+    return provider if provider is not None and provider.enabled else None
+
+
+def enabled_providers() -> list[OrgIdentityProvider]:
+    """Every buyer's provider that is switched on, with its organisation, by organisation name."""
+    return list(
+        db.session.scalars(
+            select(OrgIdentityProvider)
+            .join(Organisation, Organisation.id == OrgIdentityProvider.organisation_id)
+            .where(OrgIdentityProvider.enabled.is_(True))
+            .order_by(Organisation.name)
+        )
+    )
+
+
+def staff_member(organisation_id: int, email: str) -> User | None:
+    """The member of the organisation with this e-mail address (case-insensitive), if any."""
+    return db.session.scalars(
+        select(User)
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.organisation_id == organisation_id, db.func.lower(User.email) == email.strip().lower())
+    ).first()
+
+
+def is_member(user: User, organisation_id: int) -> bool:
+    return (
+        db.session.scalars(
+            select(Membership.id).where(Membership.user_id == user.id, Membership.organisation_id == organisation_id)
+        ).first()
+        is not None
+    )
