@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from datetime import datetime
+
+from sqlalchemy import func, select
 
 from compete.accounts.models import Membership, Organisation, User
 from compete.extensions import db
 from compete.identity.models import LinkedIdentity, OrgIdentityProvider
+from compete.notifications.models import OutboxMessage
+
+LINK_MAIL_KINDS = ("identity/link", "identity/new_account")
 
 
 def identity_for(provider: str, subject: str) -> LinkedIdentity | None:
@@ -58,4 +63,15 @@ def is_member(user: User, organisation_id: int) -> bool:
             select(Membership.id).where(Membership.user_id == user.id, Membership.organisation_id == organisation_id)
         ).first()
         is not None
+    )
+
+
+def count_link_mails(email: str, since: datetime) -> int:
+    """Confirmation links queued to this address (case-insensitive) since `since`."""
+    return db.session.scalar(
+        select(func.count(OutboxMessage.id)).where(
+            OutboxMessage.kind.in_(LINK_MAIL_KINDS),
+            func.lower(OutboxMessage.recipient_email) == email.strip().lower(),
+            OutboxMessage.created_at >= since,
+        )
     )

@@ -11,13 +11,16 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import logging
 import secrets
+from datetime import timedelta
 
 from cryptography.fernet import Fernet, InvalidToken
 from flask import current_app
 
 from compete.accounts import queries as account_queries
 from compete.accounts.models import Organisation, User
+from compete.accounts.permissions import is_owner
 from compete.accounts.tokens import InvalidToken as InvalidLinkToken
 from compete.accounts.tokens import make_token, read_token
 from compete.audit.services import Actor, record
@@ -29,6 +32,8 @@ from compete.identity import queries
 from compete.identity.models import IDPORTEN, LinkedIdentity, OrgIdentityProvider, org_provider_key
 from compete.identity.oidc import ProviderSettings
 from compete.notifications.services import queue_email
+
+log = logging.getLogger(__name__)
 
 ACCEPTED_IDPORTEN_ACR = ("idporten-loa-substantial", "idporten-loa-high")
 LANGUAGES = ("nb", "nn", "en")
@@ -135,7 +140,7 @@ def save_provider(
         provider.client_secret_encrypted = encrypt_secret(client_secret)
     db.session.flush()
     record(
-        Actor(actor, organisation, "owner"),
+        Actor(actor, organisation, "owner" if is_owner(actor, organisation) else "admin"),
         "identity.provider_saved",
         provider,
         before=before,
@@ -192,6 +197,12 @@ def link_token(pending: dict, email: str, name: str, language: str) -> str:
     )
 
 
+def _link_mails_to(email: str) -> int:
+    """Link mails queued to this address within the account mail window (ACCOUNT_MAIL_WINDOW_SECONDS)."""
+    since = now() - timedelta(seconds=current_app.config["ACCOUNT_MAIL_WINDOW_SECONDS"])
+    return queries.count_link_mails(email, since)
+
+
 def request_participant_link(pending: dict, *, email: str, name: str, language: str) -> None:
     """After a first ID-porten login: e-mail a confirmation link to the address given.
 
@@ -201,6 +212,9 @@ def request_participant_link(pending: dict, *, email: str, name: str, language: 
         raise DomainError(_l("Start the login again."))
     language = language if language in LANGUAGES else "nb"
     email, name = email.strip()[:254], name.strip()[:200]
+    if _link_mails_to(email) >= current_app.config["ACCOUNT_MAIL_MAX_PER_ADDRESS"]:
+        log.warning("identity link mail limit reached for an address; no mail queued")
+        return
     user = account_queries.user_by_email(email)
     token = link_token(pending, email, name, language)
     if user is not None:
@@ -213,6 +227,8 @@ def request_staff_link(pending: dict, provider: OrgIdentityProvider) -> User:
     """After a first login through a buyer's provider: e-mail the staff account with that address
     a confirmation link. There are no accounts made this way; without one, the login is refused."""
     email = pending.get("email") or ""
+    if email and _link_mails_to(email) >= current_app.config["ACCOUNT_MAIL_MAX_PER_ADDRESS"]:
+        raise DomainError(_l("We have just sent a link to this address. Use that one, or try again later."))
     user = account_queries.user_by_email(email) if email else None
     if user is None or not user.is_verified or not queries.is_member(user, provider.organisation_id):
         raise DomainError(

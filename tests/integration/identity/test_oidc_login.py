@@ -364,3 +364,12 @@ def test_provider_settings_need_an_approved_buyer(client):
     login(client, owner, org)
     assert client.get(f"/organisations/{org.id}/login-provider").status_code == 403
     assert client.get("/organisations/999999/login-provider").status_code == 404
+
+
+def test_link_mails_to_one_address_are_limited(client, app, idporten):
+    to_provider_and_back(client, "/login/idporten")
+    limit = app.config["ACCOUNT_MAIL_MAX_PER_ADDRESS"]
+    for _ in range(limit + 2):
+        page = client.post("/login/oidc/first", data={"name": "Ola", "email": "ola@example.test", "privacy": "y"})
+        assert "We have sent a link to ola@example.test." in main_text(page)
+    assert len(outbox("identity/new_account")) == limit
