@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from compete.accounts.models import Membership, Organisation, User
+from compete.core.formatting import format_iso
 from compete.extensions import db
 from compete.identity.models import LinkedIdentity, OrgIdentityProvider
 from compete.notifications.models import OutboxMessage
@@ -75,3 +76,17 @@ def count_link_mails(email: str, since: datetime) -> int:
             OutboxMessage.created_at >= since,
         )
     )
+
+
+def export_of(user: User) -> list[dict]:
+    """The user's linked identities for the GDPR export (R45): provider, subject, whether a pid hash is kept."""
+    return [
+        {
+            "provider": i.provider,
+            "subject": i.subject,
+            "pid_hash_kept": i.pid_hash is not None,
+            "linked_at": format_iso(i.created_at),
+            "last_login_at": format_iso(i.last_login_at) if i.last_login_at else None,
+        }
+        for i in identities_of(user)
+    ]

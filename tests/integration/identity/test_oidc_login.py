@@ -110,6 +110,9 @@ def test_first_login_creates_an_account_after_the_email_is_confirmed(client, idp
         for row in db.session.execute(select(table)).all():
             assert "01017012345" not in repr(tuple(row)), table.name
 
+    exported = client.get("/profile/export.json").get_json()["linked_identities"]
+    assert [(e["provider"], e["subject"], e["pid_hash_kept"]) for e in exported] == [("idporten", "sub-1", True)]
+
     # The next login goes straight in.
     client.post("/logout")
     again = to_provider_and_back(client, "/login/idporten?next=/profile")
