@@ -7,7 +7,7 @@ to the provider and the callback; the callback is the same URL for every provide
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import get_locale, refresh
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
@@ -30,7 +30,9 @@ PENDING_MAX_AGE_SECONDS = 3600
 
 
 def _redirect_uri() -> str:
-    return url_for("identity.callback", _external=True)
+    """BASE_URL (the public address, as in e-mail links) + the callback path: the URI registered at
+    the provider, whatever Host header or proxy the request came through."""
+    return current_app.config["BASE_URL"].rstrip("/") + url_for("identity.callback")
 
 
 def _failed(message, status: int = 400):

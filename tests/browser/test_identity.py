@@ -43,6 +43,7 @@ def _log_out(page) -> None:
 def test_participant_with_idporten_and_officer_with_the_buyers_provider(live_server, page, provider):
     app, base = live_server.app, live_server.url
     app.config.update(
+        BASE_URL=base,
         IDPORTEN_ISSUER=provider.url,
         IDPORTEN_CLIENT_ID=provider.client_id,
         IDPORTEN_CLIENT_SECRET=provider.client_secret,

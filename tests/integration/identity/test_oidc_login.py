@@ -66,7 +66,7 @@ def test_login_page_offers_idporten_only_when_configured(client, app, provider, 
     assert 'href="/login/idporten?next=/profile"' in page.get_data(as_text=True)
 
 
-def test_authorization_request_asks_for_substantial_with_pkce_state_and_nonce(client, idporten):
+def test_authorization_request_asks_for_substantial_with_pkce_state_and_nonce(client, app, idporten):
     started = client.get("/login/idporten")
     query = parse_qs(urlsplit(started.headers["Location"]).query)
     with client.session_transaction() as session:
@@ -75,7 +75,7 @@ def test_authorization_request_asks_for_substantial_with_pkce_state_and_nonce(cl
     assert query["code_challenge_method"] == ["S256"]
     assert query["state"] == [flow["state"]]
     assert query["nonce"] == [flow["nonce"]]
-    assert query["redirect_uri"] == ["http://localhost/login/oidc/callback"]
+    assert query["redirect_uri"] == [app.config["BASE_URL"] + "/login/oidc/callback"]
     assert query["scope"] == ["openid profile"]
     assert "code_verifier" not in query and flow["verifier"] not in started.headers["Location"]
 
@@ -321,7 +321,7 @@ def test_staff_who_left_the_organisation_can_no_longer_log_in(client, provider):
     assert logged_in_user_id(client) is None
 
 
-def test_buyer_owner_configures_the_provider_and_the_secret_is_stored_encrypted(client, provider):
+def test_buyer_owner_configures_the_provider_and_the_secret_is_stored_encrypted(client, app, provider):
     buyer = make_org("Testetaten", buyer=True)
     owner = make_user()
     from compete.accounts.models import MemberRole
@@ -336,7 +336,7 @@ def test_buyer_owner_configures_the_provider_and_the_secret_is_stored_encrypted(
     login(client, owner, buyer)
     page = client.get(f"/organisations/{buyer.id}/login-provider")
     assert page.status_code == 200
-    assert "http://localhost/login/oidc/callback" in main_text(page)
+    assert app.config["BASE_URL"] + "/login/oidc/callback" in main_text(page)
     data = {"issuer": provider.url + "/", "client_id": "cid", "client_secret": "top-secret", "scopes": "email"}
     saved = client.post(f"/organisations/{buyer.id}/login-provider", data={**data, "enabled": "y"})
     assert saved.status_code == 302
