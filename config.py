@@ -120,6 +120,23 @@ class Config:
     INNSYN_PUBLIC_MAX_PER_WINDOW = int(os.environ.get("INNSYN_PUBLIC_MAX_PER_WINDOW", "5"))
     INNSYN_PUBLIC_WINDOW_SECONDS = int(os.environ.get("INNSYN_PUBLIC_WINDOW_SECONDS", "3600"))
 
+    # Login with ID-porten (participants) and with a buyer's own OpenID Connect provider (staff);
+    # see README "Innlogging med ID-porten / virksomhetens IdP". Without IDPORTEN_ISSUER and
+    # IDPORTEN_CLIENT_ID there is no ID-porten button.
+    IDPORTEN_ISSUER = os.environ.get("IDPORTEN_ISSUER", "")
+    IDPORTEN_CLIENT_ID = os.environ.get("IDPORTEN_CLIENT_ID", "")
+    IDPORTEN_CLIENT_SECRET = os.environ.get("IDPORTEN_CLIENT_SECRET", "")
+    IDPORTEN_SCOPES = os.environ.get("IDPORTEN_SCOPES", "openid profile")
+    IDPORTEN_ACR_VALUES = os.environ.get("IDPORTEN_ACR_VALUES", "idporten-loa-substantial")
+    IDPORTEN_TOKEN_AUTH_METHOD = os.environ.get("IDPORTEN_TOKEN_AUTH_METHOD", "client_secret_basic")
+    # Key of the HMAC kept of the national identity number (never stored in clear); empty: not kept.
+    IDPORTEN_PID_HASH_KEY = os.environ.get("IDPORTEN_PID_HASH_KEY", "")
+    # Fernet key (32 url-safe base64 bytes) encrypting buyers' client secrets; empty: derived from SECRET_KEY.
+    OIDC_SECRET_KEY = os.environ.get("OIDC_SECRET_KEY", "")
+    OIDC_HTTP_TIMEOUT_SECONDS = float(os.environ.get("OIDC_HTTP_TIMEOUT_SECONDS", "10"))
+    # A first login's confirmation link (link to an existing account, or create one) works this long.
+    OIDC_LINK_MAX_AGE_SECONDS = int(os.environ.get("OIDC_LINK_MAX_AGE_SECONDS", "3600"))
+
     DEMO_ALLOWED = True
 
     # Audit trail (R41): entries are HMAC-chained with AUDIT_KEY, a secret kept outside the

@@ -23,6 +23,7 @@ from compete.accounts.services import LoginThrottled
 from compete.accounts.views import _client_ip, _current_language, _nav_context, _safe_next, bp  # noqa: F401
 from compete.core.errors import DomainError
 from compete.extensions import db
+from compete.identity.queries import export_of as identity_export
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -244,6 +245,7 @@ def logout_everywhere():
 @login_required
 def export():
     data = services.export_user_data(current_user)
+    data["linked_identities"] = identity_export(current_user)  # logins through ID-porten or a buyer's provider
     return Response(
         json.dumps(data, ensure_ascii=False, indent=2),
         mimetype="application/json",
