@@ -58,7 +58,7 @@ def test_a_participant_who_submitted_receives_the_amendment_notice(live_server, 
     assert_accessible(page)
 
     with live_server.app.app_context():
-        sent, failed = send_pending()
+        _sent, failed = send_pending()
     assert failed == 0
     amended = [m for m in smtp_server.messages if "(versjon 2)" in str(m["Subject"])]
     assert sorted(str(m["To"]) for m in amended) == [
