@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import selectinload
 
 from compete.accounts.models import Membership, User
@@ -230,15 +230,19 @@ def cockpit_facts(competition: Competition, today) -> ContractFacts:
         return ContractFacts(None, {}, 0, {})
     milestones: dict[MilestoneState, int] = {}
     overdue = 0
-    for state, overdue_flag, count in db.session.execute(
-        select(Milestone.state, Milestone.due_on < today, func.count(Milestone.id))
+    for state, count, past_due in db.session.execute(
+        select(
+            Milestone.state,
+            func.count(Milestone.id),
+            func.coalesce(func.sum(case((Milestone.due_on < today, 1), else_=0)), 0),
+        )
         .where(Milestone.contract_id == contract.id)
-        .group_by(Milestone.state, Milestone.due_on < today)
+        .group_by(Milestone.state)
     ):
         state = MilestoneState(state)
-        milestones[state] = milestones.get(state, 0) + count
-        if overdue_flag and state == MilestoneState.PLANNED:
-            overdue += count
+        milestones[state] = count
+        if state == MilestoneState.PLANNED:
+            overdue = int(past_due)
     claims = {
         ClaimState(state): count
         for state, count in db.session.execute(

@@ -21,7 +21,7 @@ from compete.submissions.models import Eligibility
 from tests.factories import make_participant
 from tests.factories_awards import decide, make_ranked_stage
 from tests.factories_competitions import login_as
-from tests.factories_contracts import make_contract, make_winner_setup
+from tests.factories_contracts import make_contract, make_winner_setup, today
 from tests.factories_jury import declare_all_clear, make_jury_stage, score
 from tests.factories_submissions import make_setup, make_submitted
 
@@ -174,7 +174,12 @@ def test_contract_deliverables_claims_and_payments(client, app):
     assert seen["items"]["contract_deliverables"] == (1, "1", url)
     assert seen["items"]["claims_to_verify"] == (1, "1", url)
     assert "contract_payments_approve" not in seen["items"]
+    contract.milestones[1].due_on = today() - timedelta(days=1)  # overdue, not delivered
+    db.session.commit()
+    seen = _cockpit(client, cs.competition, cs.officer, cs.buyer)
+    assert seen["items"]["contract_deliverables"] == (2, "2", url)
 
+    contract.milestones[1].due_on = today() + timedelta(days=30)
     contract_services.transition_milestone(first, MilestoneState.ACCEPTED, cs.actor, "officer")
     verifier = Actor(cs.verifier, None, "verifier")
     contract_services.transition_claim(claim, ClaimState.VERIFIED, verifier, "verifier", verified_count=3)
