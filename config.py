@@ -112,6 +112,10 @@ class Config:
     # Records (R43, R45): a new competition keeps its record this many years after it ended
     # (the officer can change it per competition); nothing of it can be deleted before then.
     RETENTION_YEARS_DEFAULT = int(os.environ.get("RETENTION_YEARS_DEFAULT", "10"))
+    # The bounds an officer may set on the records page; the minimum is what the law asks (five
+    # years of accounting records under bokføringsloven § 13 for the payments in the record).
+    RETENTION_YEARS_MIN = int(os.environ.get("RETENTION_YEARS_MIN", "5"))
+    RETENTION_YEARS_MAX = int(os.environ.get("RETENTION_YEARS_MAX", "30"))
     # Innsyn (R44, offentleglova): the default deadline for an answer ("without undue delay"), in
     # Norwegian working days after receipt; how long the requester's download link works; the public
     # form's rate limit per sender.

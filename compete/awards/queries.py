@@ -184,3 +184,37 @@ def announced_stage_ids(competition: Competition) -> set[int]:
             .where(Stage.competition_id == competition.id, Decision.notices_sent_at.is_not(None))
         )
     )
+
+
+@dataclass(frozen=True)
+class AwardsFacts:
+    """What the officer's cockpit needs from awards, in three queries: the decisions (with their
+    stage), unanswered complaints, and per award its state, stage and due time."""
+
+    decisions: dict[int, Decision]  # stage id -> decision
+    unanswered_complaints: int
+    awards: list[tuple[AwardState, int, datetime | None]]  # (state, stage id, due_at)
+
+
+def cockpit_facts(competition: Competition) -> AwardsFacts:
+    decisions = {
+        d.stage_id: d
+        for d in db.session.scalars(
+            select(Decision).join(Stage, Stage.id == Decision.stage_id).where(Stage.competition_id == competition.id)
+        )
+    }
+    unanswered = db.session.scalar(
+        select(func.count(Complaint.id))
+        .join(Decision, Decision.id == Complaint.decision_id)
+        .join(Stage, Stage.id == Decision.stage_id)
+        .where(Stage.competition_id == competition.id, Complaint.responded_at.is_(None))
+    )
+    awards = [
+        (AwardState(state), stage_id, due_at)
+        for state, stage_id, due_at in db.session.execute(
+            select(StageAward.state, StageAward.stage_id, StageAward.due_at)
+            .join(Stage, Stage.id == StageAward.stage_id)
+            .where(Stage.competition_id == competition.id, StageAward.state != AwardState.PAID)
+        )
+    ]
+    return AwardsFacts(decisions, int(unanswered or 0), awards)

@@ -250,6 +250,14 @@ class FieldRow(Form):
     help_text = TextAreaField(_l("Help text"), validators=[Optional()])
     word_limit = IntegerField(_l("Word limit"), validators=[Optional(), NumberRange(min=1)])
     required = BooleanField(_l("Required"), default=True)
+    personal_data = BooleanField(
+        _l("Personal data"),
+        default=False,
+        description=_l(
+            "Names, phone numbers or other personal details: emptied for participants who were not selected "
+            "once the complaint period is over."
+        ),
+    )
 
 
 class SlotRow(Form):
@@ -275,6 +283,7 @@ class SubmissionTemplateForm(ChangeNoteMixin, FlaskForm):
                 "help_text": (row.data["help_text"] or "").strip(),
                 "word_limit": row.data["word_limit"],
                 "required": bool(row.data["required"]),
+                "personal_data": bool(row.data["personal_data"]),
             }
             for row in self.form_fields
             if row.data["key"] and (row.data["label"] or "").strip()

@@ -81,6 +81,8 @@ def build_snapshot(competition: Competition) -> dict:
                         "help_text": f.help_text,
                         "word_limit": f.word_limit,
                         "required": f.required,
+                        # Only when set, so that the snapshots of earlier versions still compare equal.
+                        **({"personal_data": True} if f.personal_data else {}),
                     }
                     for f in s.fields
                 ],

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import selectinload
 
 from compete.accounts.models import Membership, User
 from compete.awards.models import Decision, Selection
 from compete.competitions.models import CallVersion, Competition, CompetitionStaff, Stage
 from compete.contracts.models import Claim, Contract, Milestone, OutcomeMilestone
-from compete.contracts.states import ClaimState
+from compete.contracts.states import ClaimState, MilestoneState
 from compete.extensions import db
 
 
@@ -212,3 +212,44 @@ def is_verifier(user) -> bool:
         )
         is not None
     )
+
+
+@dataclass(frozen=True)
+class ContractFacts:
+    """What the officer's cockpit needs from the contract, in three queries."""
+
+    contract: Contract | None
+    milestones: dict[MilestoneState, int]  # state -> count
+    overdue_milestones: int  # planned, due before `today`
+    claims: dict[ClaimState, int]  # state -> count
+
+
+def cockpit_facts(competition: Competition, today) -> ContractFacts:
+    contract = db.session.scalars(select(Contract).where(Contract.competition_id == competition.id)).first()
+    if contract is None:
+        return ContractFacts(None, {}, 0, {})
+    milestones: dict[MilestoneState, int] = {}
+    overdue = 0
+    for state, count, past_due in db.session.execute(
+        select(
+            Milestone.state,
+            func.count(Milestone.id),
+            func.coalesce(func.sum(case((Milestone.due_on < today, 1), else_=0)), 0),
+        )
+        .where(Milestone.contract_id == contract.id)
+        .group_by(Milestone.state)
+    ):
+        state = MilestoneState(state)
+        milestones[state] = count
+        if state == MilestoneState.PLANNED:
+            overdue = int(past_due)
+    claims = {
+        ClaimState(state): count
+        for state, count in db.session.execute(
+            select(Claim.state, func.count(Claim.id))
+            .join(OutcomeMilestone, OutcomeMilestone.id == Claim.outcome_id)
+            .where(OutcomeMilestone.contract_id == contract.id)
+            .group_by(Claim.state)
+        )
+    }
+    return ContractFacts(contract, milestones, overdue, claims)

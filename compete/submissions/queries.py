@@ -11,7 +11,14 @@ from sqlalchemy.orm import selectinload
 from compete.accounts.models import Membership, Organisation, User
 from compete.competitions.models import Competition, Stage
 from compete.extensions import db
-from compete.submissions.models import Attachment, LateAttempt, Submission, SubmissionStatus, SubmissionVersion
+from compete.submissions.models import (
+    Attachment,
+    Eligibility,
+    LateAttempt,
+    Submission,
+    SubmissionStatus,
+    SubmissionVersion,
+)
 
 
 def submission_by_id(submission_id: int) -> Submission | None:
@@ -78,6 +85,24 @@ def submitted_count(stage: Stage) -> int:
             Submission.stage_id == stage.id, Submission.status == SubmissionStatus.SUBMITTED
         )
     )
+
+
+def submitted_counts(stage_ids: list[int]) -> dict[int, dict[str, int]]:
+    """Stage id -> {"submitted": entries submitted, "pending": of those, awaiting the formal check},
+    for many stages in one query (the officer's cockpit)."""
+    counts: dict[int, dict[str, int]] = {sid: {"submitted": 0, "pending": 0} for sid in stage_ids}
+    if not stage_ids:
+        return counts
+    rows = db.session.execute(
+        select(Submission.stage_id, Submission.eligibility, func.count(Submission.id))
+        .where(Submission.stage_id.in_(stage_ids), Submission.status == SubmissionStatus.SUBMITTED)
+        .group_by(Submission.stage_id, Submission.eligibility)
+    )
+    for stage_id, eligibility, count in rows:
+        counts[stage_id]["submitted"] += count
+        if eligibility == Eligibility.PENDING:
+            counts[stage_id]["pending"] += count
+    return counts
 
 
 def stage_submissions(stage: Stage) -> list[Submission]:

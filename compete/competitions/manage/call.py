@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from compete.audit.services import Actor
-from compete.competitions import permissions, queries, services
+from compete.competitions import cockpit, permissions, queries, services
 from compete.competitions.forms import (
     ActionForm,
     CancelForm,
@@ -92,6 +92,7 @@ def manage_detail(slug: str):
         competition=competition,
         check=check_call(competition, at=moment, min_window_days=_min_window_days()),
         versions=queries.versions_of(competition),
+        cockpit=cockpit.build(competition, at=moment),
         action_form=ActionForm(),
         template_form=SaveTemplateForm(),
         now=moment,
@@ -182,6 +183,7 @@ def manage_publish(slug: str):
             competition=competition,
             check=check_call(competition, at=moment, min_window_days=_min_window_days()),
             versions=queries.versions_of(competition),
+            cockpit=cockpit.build(competition, at=moment),
             action_form=ActionForm(),
             template_form=SaveTemplateForm(),
             errors=errors,

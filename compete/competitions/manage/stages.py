@@ -156,6 +156,7 @@ def manage_template(slug: str, position: int):
                     "help_text": f.help_text,
                     "word_limit": f.word_limit,
                     "required": f.required,
+                    "personal_data": f.personal_data,
                 }
                 for f in stage.fields
             ],

@@ -6,7 +6,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from compete.extensions import db
@@ -16,6 +16,7 @@ from compete.jury.models import (
     ConsensusRemark,
     EntryDeclaration,
     JurySeat,
+    ReportApproval,
     Scorecard,
 )
 from compete.jury.queries import assignment_plan, entries
@@ -93,3 +94,16 @@ def submission_panel(submission: Submission) -> dict:
         "remark": remark,
         "criteria": {c.id: c.name for c in stage.criteria},
     }
+
+
+def report_approvals(stage_ids: list[int]) -> dict[int, tuple[int, int]]:
+    """Stage id -> (jurors who approved the report, active jurors), for many stages in one query."""
+    if not stage_ids:
+        return {}
+    rows = db.session.execute(
+        select(JurySeat.stage_id, func.count(JurySeat.id), func.count(ReportApproval.id))
+        .outerjoin(ReportApproval, ReportApproval.seat_id == JurySeat.id)
+        .where(JurySeat.stage_id.in_(stage_ids), JurySeat.replaced_at.is_(None))
+        .group_by(JurySeat.stage_id)
+    )
+    return {stage_id: (approved, seats) for stage_id, seats, approved in rows}
