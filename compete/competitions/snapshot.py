@@ -48,6 +48,7 @@ def build_snapshot(competition: Competition) -> dict:
         "owners": [owner.organisation.name for owner in competition.owners],
         "eligibility": [
             {"name": c.name, "definition": c.definition, "self_check_question": c.self_check_question}
+            | ({"max_registration_years": c.max_registration_years} if c.max_registration_years else {})
             for c in competition.eligibility_categories
         ],
         "stages": [
