@@ -19,6 +19,7 @@ FORMS = {
     "FLI": "Forening/lag/innretning",
     "ORGL": "Organisasjonsledd",
     "KOMM": "Kommune",
+    "FYLK": "Fylkeskommune",
 }
 
 
@@ -60,6 +61,7 @@ DEMO_UNITS: dict[str, dict] = {
         _unit("913579240", "Fotfeste forening", "FLI", "2012-11-27", "Festplassen 1", "6002", "ÅLESUND"),
         _unit("924681357", "Veiviser AS", "AS", "2013-03-08", "Veien 11", "1530", "MOSS"),
         _unit("964338531", "Bergen kommune", "KOMM", "1995-02-20", "Rådhusgaten 10", "5014", "BERGEN"),
+        _unit("920717152", "Innlandet fylkeskommune", "FYLK", "2018-04-04", "Fylkeshuset", "2317", "HAMAR"),
         _unit("813579138", "Ungt Initiativ AS", "AS", "2025-05-12", "Initiativgata 1", "0557", "OSLO"),
         _unit("824680248", "Idéverkstedet SA", "SA", "2024-11-04", "Idéveien 6", "7030", "TRONDHEIM"),
     )

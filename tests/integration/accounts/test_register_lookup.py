@@ -265,3 +265,19 @@ def test_the_self_check_says_nothing_without_an_age_rule(client):
     organisation = make_org(owner=make_user())
     organisation.registered_on = date(2024, 2, 5)
     assert "According to Enhetsregisteret" not in _self_check_page(client, organisation, None)
+
+
+def test_the_demo_writes_its_register_data_without_asking_any_register(app, fake_register):
+    from compete.competitions.models import EligibilityCategory
+
+    result = app.test_cli_runner().invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    assert fake_register.requests == []
+    norwegian = db.session.scalars(select(Organisation).where(Organisation.orgnr.is_not(None))).all()
+    assert {o.orgnr for o in norwegian} == set(DEMO_UNITS)
+    assert {o.register_status for o in norwegian} == {RegisterStatus.VERIFIED}
+    assert all(o.name == DEMO_UNITS[o.orgnr]["navn"] and o.registered_on is not None for o in norwegian)
+    categories = db.session.scalars(select(EligibilityCategory).where(EligibilityCategory.name == "Oppstartsbedrift"))
+    assert {c.max_registration_years for c in categories} == {5}
+    young = {o.name for o in norwegian if o.registered_less_than(5, date(2026, 12, 2))}
+    assert young == {o.name for o in norwegian if o.category == OrgCategory.START_UP}
