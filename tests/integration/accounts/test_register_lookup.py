@@ -281,3 +281,36 @@ def test_the_demo_writes_its_register_data_without_asking_any_register(app, fake
     assert {c.max_registration_years for c in categories} == {5}
     young = {o.name for o in norwegian if o.registered_less_than(5, date(2026, 12, 2))}
     assert young == {o.name for o in norwegian if o.category == OrgCategory.START_UP}
+
+
+def test_the_officer_sets_a_registration_age_on_a_category(client):
+    from compete.competitions.snapshot import build_snapshot
+    from tests.factories_competitions import login_as, make_setup
+
+    s = make_setup()
+    db.session.commit()
+    login_as(client, s.officer, s.buyer)
+    response = client.post(
+        f"/manage/competitions/{s.competition.slug}/eligibility",
+        data={
+            "rows-0-name": "Oppstartsbedrift",
+            "rows-0-definition": "Registrert for mindre enn fem år siden.",
+            "rows-0-self_check_question": "Ble virksomheten registrert for mindre enn fem år siden?",
+            "rows-0-max_registration_years": "5",
+            "rows-1-name": "Ideell organisasjon",
+            "rows-1-definition": "Uten erverv som formål.",
+            "rows-1-self_check_question": "Er organisasjonen ikke-kommersiell?",
+            "rows-1-max_registration_years": "",
+            "change_note": "Oppstartsbedrift: registrert for mindre enn fem år siden.",
+        },
+    )
+    assert response.status_code == 302, text_of(response)
+    db.session.expire_all()
+    categories = s.competition.eligibility_categories
+    assert [(c.name, c.max_registration_years) for c in categories] == [
+        ("Oppstartsbedrift", 5),
+        ("Ideell organisasjon", None),
+    ]
+    assert [c.get("max_registration_years") for c in build_snapshot(s.competition)["eligibility"]] == [5, None]
+    form = client.get(f"/manage/competitions/{s.competition.slug}/eligibility").get_data(as_text=True)
+    assert 'name="rows-0-max_registration_years"' in form and 'value="5"' in form
