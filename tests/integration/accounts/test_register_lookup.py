@@ -314,3 +314,10 @@ def test_the_officer_sets_a_registration_age_on_a_category(client):
     assert [c.get("max_registration_years") for c in build_snapshot(s.competition)["eligibility"]] == [5, None]
     form = client.get(f"/manage/competitions/{s.competition.slug}/eligibility").get_data(as_text=True)
     assert 'name="rows-0-max_registration_years"' in form and 'value="5"' in form
+
+
+def test_the_worker_runs_the_recheck_every_hour(app):
+    from compete.core.jobs import load_jobs
+
+    job = load_jobs()["accounts.register_recheck"]
+    assert (job.interval, job.func) == (3600.0, recheck_unverified)
