@@ -166,6 +166,10 @@ class Config:
     DB_UNAVAILABLE_RETRY_AFTER = int(os.environ.get("DB_UNAVAILABLE_RETRY_AFTER", "30"))
     # SMTP connect/read timeout: a server that accepts and never answers cannot hang the worker.
     MAIL_TIMEOUT_SECONDS = float(os.environ.get("MAIL_TIMEOUT_SECONDS", "20"))
+    # Enhetsregisteret's open API (Brønnøysund): organisation numbers are looked up here on registration
+    # and unverified ones again by the worker; empty turns the lookup off (organisations stay unchecked).
+    BRREG_BASE_URL = os.environ.get("BRREG_BASE_URL", "https://data.brreg.no/enhetsregisteret/api")
+    BRREG_TIMEOUT_SECONDS = float(os.environ.get("BRREG_TIMEOUT_SECONDS", "3"))
     # Without MAIL_SERVER (development) the worker writes each message as an .eml file here.
     MAIL_FILE_DIR = os.environ.get("MAIL_FILE_DIR", str(INSTANCE_DIR / "mail"))
     # A claimed message is not claimed again by another worker before this many seconds.
@@ -201,6 +205,8 @@ class TestingConfig(Config):
     OUTBOX_BACKOFF_SECONDS = 0
     MAIL_SERVER = "127.0.0.1"
     PAGE_CACHE_SECONDS = 0  # tests that want the page cache turn it on themselves
+    BRREG_BASE_URL = ""  # never the real register: tests that want it start a fake one
+    BRREG_TIMEOUT_SECONDS = 0.5
 
 
 class ProductionConfig(Config):

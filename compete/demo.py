@@ -186,6 +186,7 @@ def _competition(nav: Organisation) -> Competition:
                 name="Oppstartsbedrift",
                 definition="En virksomhet registrert for mindre enn fem år siden.",
                 self_check_question="Ble virksomheten registrert for mindre enn fem år siden?",
+                max_registration_years=5,
             ),
             EligibilityCategory(
                 position=3,
@@ -312,4 +313,8 @@ def _load_demo() -> list[tuple[str, str]]:
                 raise
             continue
         module.load(accounts)
+    # Register data from a bundled copy: the demo never asks the real Enhetsregisteret.
+    from compete.accounts.register_demo import apply_demo_register
+
+    apply_demo_register()
     return accounts

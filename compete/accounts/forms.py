@@ -112,7 +112,9 @@ def country_choices() -> list[SelectChoice]:
 
 class OrganisationForm(FlaskForm):
     name = StringField(
-        _l("Name of the organisation"), validators=[DataRequired(message=_l("Enter the name.")), Length(max=200)]
+        _l("Name of the organisation"),
+        description=_l("Norwegian organisations get their name from Enhetsregisteret; you may leave it empty."),
+        validators=[Length(max=200)],
     )
     country = SelectField(_l("Country of registration"), default="NO")
     orgnr = StringField(
@@ -132,6 +134,10 @@ class OrganisationForm(FlaskForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.country.choices = country_choices()
+
+    def validate_name(self, field):
+        if self.country.data != "NO" and not (field.data or "").strip():
+            raise ValidationError(_l("Enter the name."))
 
     def validate_orgnr(self, field):
         if self.country.data != "NO":

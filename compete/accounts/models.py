@@ -5,10 +5,21 @@ from __future__ import annotations
 import enum
 import hmac
 import secrets
-from datetime import datetime
+from datetime import date, datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, CheckConstraint, Enum, ForeignKey, Integer, String, UniqueConstraint, true
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    Enum,
+    ForeignKey,
+    Integer,
+    String,
+    UniqueConstraint,
+    false,
+    true,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from compete.core.models import TimestampMixin, UTCDateTime
@@ -28,6 +39,15 @@ class BuyerStatus(enum.StrEnum):
     PENDING = "pending"
     APPROVED = "approved"
     REJECTED = "rejected"
+
+
+class RegisterStatus(enum.StrEnum):
+    """What Enhetsregisteret said about a Norwegian organisation (NULL: never looked up)."""
+
+    VERIFIED = "verified"
+    UNVERIFIED = "unverified"  # the register did not answer; the worker asks again
+    DELETED = "deleted"
+    UNKNOWN = "unknown"
 
 
 class MemberRole(enum.StrEnum):
@@ -97,6 +117,20 @@ class Organisation(TimestampMixin, db.Model):
     default_language: Mapped[str] = mapped_column(String(5), default="nb", nullable=False)
     # Four eyes on money (R37, R49): who approves a payment may not also register it as paid.
     payments_four_eyes: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true(), nullable=False)
+    # Enhetsregisteret (Brønnøysund): the register's data at the last successful lookup.
+    register_status: Mapped[RegisterStatus | None] = mapped_column(_enum(RegisterStatus, "register_status"))
+    register_checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    org_form_code: Mapped[str | None] = mapped_column(String(10))
+    org_form: Mapped[str | None] = mapped_column(String(150))
+    registered_on: Mapped[date | None] = mapped_column(Date)
+    founded_on: Mapped[date | None] = mapped_column(Date)
+    business_address: Mapped[str | None] = mapped_column(String(300))
+    bankrupt: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false(), nullable=False)
+    under_liquidation: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false(), nullable=False)
+    under_forced_liquidation: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false(), nullable=False
+    )
+    deleted_on: Mapped[date | None] = mapped_column(Date)
 
     memberships: Mapped[list[Membership]] = relationship(back_populates="organisation", cascade="all, delete-orphan")
 
@@ -113,6 +147,22 @@ class Organisation(TimestampMixin, db.Model):
     @property
     def is_approved_buyer(self) -> bool:
         return self.buyer_status == BuyerStatus.APPROVED
+
+    @property
+    def register_warnings(self) -> list[str]:
+        """ "bankrupt", "under_liquidation", "under_forced_liquidation", "deleted": as the register says."""
+        flags = [name for name in ("bankrupt", "under_liquidation", "under_forced_liquidation") if getattr(self, name)]
+        return [*flags, "deleted"] if self.register_status == RegisterStatus.DELETED else flags
+
+    def registered_less_than(self, years: int, today: date) -> bool | None:
+        """True if Enhetsregisteret registered the unit less than `years` years before `today`; None if unknown."""
+        if self.registered_on is None:
+            return None
+        try:
+            anniversary = self.registered_on.replace(year=self.registered_on.year + years)
+        except ValueError:  # 29 February
+            anniversary = date(self.registered_on.year + years, 3, 1)
+        return today < anniversary
 
     def __repr__(self) -> str:
         return f"<Organisation {self.name}>"

@@ -2,7 +2,7 @@
 
 import re
 
-WEIGHTS = (3, 2, 7, 6, 5, 4, 3, 2)
+from stdnum.no import orgnr as stdnum_orgnr
 
 
 class InvalidOrgnr(ValueError):
@@ -24,14 +24,8 @@ def normalise_orgnr(raw: str) -> str:
 
 
 def orgnr_checksum_ok(digits: str) -> bool:
-    """MOD11 with weights 3,2,7,6,5,4,3,2; remainder 1 means no valid number."""
-    if not re.fullmatch(r"\d{9}", digits):
-        return False
-    remainder = sum(int(d) * w for d, w in zip(digits[:8], WEIGHTS, strict=True)) % 11
-    if remainder == 1:
-        return False
-    check = 0 if remainder == 0 else 11 - remainder
-    return check == int(digits[8])
+    """Exactly 9 digits whose MOD11 check digit (weights 3,2,7,6,5,4,3,2) is right, by python-stdnum."""
+    return bool(re.fullmatch(r"\d{9}", digits or "")) and stdnum_orgnr.is_valid(digits)
 
 
 def normalise_foreign_registration(raw: str) -> str:

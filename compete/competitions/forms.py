@@ -109,6 +109,11 @@ class CategoryRow(Form):
     name = StringField(_l("Category"), validators=[Optional(), Length(max=120)])
     definition = TextAreaField(_l("Definition"), validators=[Optional()])
     self_check_question = StringField(_l("Self-check question"), validators=[Optional()])
+    max_registration_years = IntegerField(
+        _l("Registered for less than (years)"),
+        description=_l("Optional. The self-check shows the registration date from Enhetsregisteret."),
+        validators=[Optional(), NumberRange(min=1, max=100)],
+    )
 
 
 class EligibilityForm(ChangeNoteMixin, FlaskForm):
@@ -117,6 +122,7 @@ class EligibilityForm(ChangeNoteMixin, FlaskForm):
     def values(self) -> list[dict]:
         return [
             {k: (row.data[k] or "").strip() for k in ("name", "definition", "self_check_question")}
+            | {"max_registration_years": row.data["max_registration_years"]}
             for row in self.rows
             if (row.data["name"] or "").strip()
         ]

@@ -123,6 +123,9 @@ class EligibilityCategory(db.Model):
     name: Mapped[str] = mapped_column(String(120), nullable=False)
     definition: Mapped[str] = mapped_column(Text, nullable=False)
     self_check_question: Mapped[str] = mapped_column(Text, nullable=False)
+    # "Registered for less than N years" (e.g. a start-up category): the self-check shows what
+    # Enhetsregisteret says about the participant's registration date.
+    max_registration_years: Mapped[int | None] = mapped_column(Integer)
 
     competition: Mapped[Competition] = relationship(back_populates="eligibility_categories")
 

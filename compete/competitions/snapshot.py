@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
+import icalendar
 from flask_babel import gettext as _
 
 from compete.competitions.models import Competition
@@ -47,6 +48,7 @@ def build_snapshot(competition: Competition) -> dict:
         "owners": [owner.organisation.name for owner in competition.owners],
         "eligibility": [
             {"name": c.name, "definition": c.definition, "self_check_question": c.self_check_question}
+            | ({"max_registration_years": c.max_registration_years} if c.max_registration_years else {})
             for c in competition.eligibility_categories
         ],
         "stages": [
@@ -281,45 +283,26 @@ def next_deadline(view: CallView, at: datetime) -> tuple[str, str, datetime] | N
 
 
 def ics_calendar(slug: str, title: str, view: CallView, *, stamp: datetime, base_url: str, language: str = "nb") -> str:
-    """The call's deadlines as an RFC 5545 calendar: UTC times with Z, CRLF line endings, folded lines.
+    """The call's deadlines as an RFC 5545 calendar (icalendar: UTC times with Z, CRLF, folded lines).
     Event titles are in the reader's language (R47): call it inside a request or force_locale."""
-
-    def esc(text: str) -> str:
-        return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
-
-    def fold(line: str) -> list[str]:
-        out, current = [], ""
-        for char in line:
-            if len((current + char).encode()) > 75:
-                out.append(current)
-                current = " " + char
-            else:
-                current += char
-        out.append(current)
-        return out
-
-    def utc(moment: datetime) -> str:
-        return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
-
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Compete//Calls//EN", "CALSCALE:GREGORIAN", "METHOD:PUBLISH"]
-    events = []
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", "-//Compete//Calls//EN")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
     for stage in view.stages:
-        if stage.question_deadline_at:
-            summary = _("%(title)s: %(stage)s – question deadline", title=title, stage=stage.name)
-            events.append(("questions", stage, stage.question_deadline_at, summary))
-        if stage.deadline_at:
-            summary = _("%(title)s: %(stage)s – deadline", title=title, stage=stage.name)
-            events.append(("deadline", stage, stage.deadline_at, summary))
-    for kind, stage, when, summary in events:
-        lines += [
-            "BEGIN:VEVENT",
-            f"UID:{slug}-stage{stage.position}-{kind}@compete",
-            f"DTSTAMP:{utc(stamp)}",
-            f"DTSTART:{utc(when)}",
-            f"DTEND:{utc(when)}",
-            f"SUMMARY;LANGUAGE={language}:{esc(summary)}",
-            f"URL:{base_url}/competitions/{slug}",
-            "END:VEVENT",
-        ]
-    lines.append("END:VCALENDAR")
-    return "".join(f"{part}\r\n" for line in lines for part in fold(line))
+        for kind, when, text in (
+            ("questions", stage.question_deadline_at, _("%(title)s: %(stage)s – question deadline")),
+            ("deadline", stage.deadline_at, _("%(title)s: %(stage)s – deadline")),
+        ):
+            if not when:
+                continue
+            event = icalendar.Event()
+            event.add("uid", f"{slug}-stage{stage.position}-{kind}@compete")
+            event.add("dtstamp", stamp.astimezone(UTC))
+            event.add("dtstart", when.astimezone(UTC))
+            event.add("dtend", when.astimezone(UTC))
+            event.add("summary", text % {"title": title, "stage": stage.name}, parameters={"language": language})
+            event.add("url", f"{base_url}/competitions/{slug}")
+            calendar.add_component(event)
+    return calendar.to_ical().decode()

@@ -1,8 +1,8 @@
 """Outcome evidence must be aggregated and pseudonymised (R50): refuse what looks like personal data.
 
-Norwegian national identity numbers (fødselsnummer, D-numbers) are 11 digits whose two last digits are
-mod-11 control digits; e-mail addresses name people. Both are looked for in the statement and in the
-text of the evidence file."""
+Norwegian national identity numbers (fødselsnummer, D- and H-numbers) are 11 digits: a birth date and
+two mod-11 control digits, checked by python-stdnum; e-mail addresses name people. Both are looked for
+in the statement and in the text of the evidence file."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ import io
 import re
 import zipfile
 
+from stdnum.no import fodselsnummer
+
 from compete.submissions import files
 
-K1_WEIGHTS = (3, 7, 6, 1, 8, 9, 4, 5, 2)
-K2_WEIGHTS = (5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
 EVIDENCE_TYPES = ("pdf", "xlsx", "docx", "csv", "txt")
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
 CONTENT_TYPES = {**files.CONTENT_TYPES, "csv": "text/csv", "txt": "text/plain"}
@@ -23,22 +23,9 @@ _ID_CANDIDATE = re.compile(r"(?<![\d.,])(\d{6})[ \-\u00a0]?(\d{5})(?![\d])")
 _EMAIL = re.compile(r"[\w.+\-]+@[\w\-]+(\.[\w\-]+)+", re.UNICODE)
 
 
-def _control(digits: list[int], weights: tuple[int, ...]) -> int | None:
-    remainder = sum(d * w for d, w in zip(digits, weights, strict=False)) % 11
-    control = 0 if remainder == 0 else 11 - remainder
-    return None if control == 10 else control
-
-
 def is_national_id(number: str) -> bool:
-    """True for 11 digits with valid mod-11 control digits (fødselsnummer or D-number)."""
-    if len(number) != 11 or not number.isdigit():
-        return False
-    digits = [int(c) for c in number]
-    k1 = _control(digits[:9], K1_WEIGHTS)
-    if k1 is None or k1 != digits[9]:
-        return False
-    k2 = _control(digits[:10], K2_WEIGHTS)
-    return k2 is not None and k2 == digits[10]
+    """True for 11 digits with a possible birth date and valid control digits (fødselsnummer, D- or H-number)."""
+    return len(number) == 11 and number.isdigit() and fodselsnummer.is_valid(number)
 
 
 def personal_data_found(text: str) -> list[str]:

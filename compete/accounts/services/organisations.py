@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from compete.accounts import queries
+from flask_babel import get_locale
+
+from compete.accounts import brreg, queries
+from compete.accounts.brreg import RegisterState
 from compete.accounts.models import (
     BuyerStatus,
     Invitation,
@@ -10,13 +13,16 @@ from compete.accounts.models import (
     Membership,
     Organisation,
     OrgCategory,
+    RegisterStatus,
     User,
 )
 from compete.accounts.permissions import can_request_buyer, can_set_officer
+from compete.accounts.services.register import apply_unit, register_facts
 from compete.accounts.services.users import _normal_email
 from compete.accounts.tokens import InvalidToken, make_token, read_token
 from compete.audit.services import Actor, record
 from compete.core.errors import DomainError
+from compete.core.formatting import format_date_text
 from compete.core.i18n import lazy_gettext as _l
 from compete.core.time import now
 from compete.extensions import db
@@ -39,9 +45,14 @@ def create_organisation(
 ) -> Organisation:
     """Register an organisation (orgnr for Norway, R8; registration number and country otherwise, R11).
 
-    `orgnr` and `foreign_registration` arrive normalised. The creator becomes its owner.
+    `orgnr` and `foreign_registration` arrive normalised. A Norwegian number is looked up in
+    Enhetsregisteret: its name, form, dates and address replace what was typed; an unknown or deleted
+    number is refused (code "orgnr"); if the register does not answer, the typed name is kept and the
+    organisation is marked unverified for the worker to check again. The creator becomes its owner.
     """
     country = country.upper()
+    name = (name or "").strip()
+    answer = None
     if country == "NO":
         if not orgnr:
             raise DomainError(_l("A Norwegian organisation needs its organisation number."))
@@ -50,6 +61,26 @@ def create_organisation(
                 _l("An organisation with this organisation number is already registered. Ask its owner to invite you.")
             )
         foreign_registration = None
+        answer = brreg.lookup(orgnr)
+        if answer.state == RegisterState.UNKNOWN:
+            raise DomainError(
+                _l("No unit has this organisation number in Enhetsregisteret (the Brønnøysund Register Centre)."),
+                code="orgnr",
+            )
+        if answer.state == RegisterState.DELETED:
+            if answer.deleted_on is None:
+                raise DomainError(_l("This unit is deleted from Enhetsregisteret and cannot take part."), code="orgnr")
+            raise DomainError(
+                _l(
+                    "This unit was deleted from Enhetsregisteret on %(date)s and cannot take part.",
+                    date=format_date_text(answer.deleted_on, str(get_locale() or user.language)),
+                ),
+                code="orgnr",
+            )
+        if answer.state == RegisterState.UNAVAILABLE and not name:
+            raise DomainError(
+                _l("Enhetsregisteret did not answer, so we could not fetch the name. Enter it yourself."), code="name"
+            )
     else:
         if not foreign_registration:
             raise DomainError(_l("A foreign organisation needs its registration number."))
@@ -58,8 +89,10 @@ def create_organisation(
                 _l("An organisation with this registration number is already registered. Ask its owner to invite you.")
             )
         orgnr = None
+    if not name and (answer is None or answer.state != RegisterState.FOUND):
+        raise DomainError(_l("Enter the name."), code="name")
     organisation = Organisation(
-        name=name.strip(),
+        name=name,
         orgnr=orgnr,
         foreign_registration=foreign_registration,
         country=country,
@@ -67,6 +100,10 @@ def create_organisation(
         buyer_status=BuyerStatus.NONE,
         default_language=user.language,
     )
+    if answer is not None and answer.state == RegisterState.FOUND:
+        apply_unit(organisation, answer.unit)
+    elif answer is not None and answer.state == RegisterState.UNAVAILABLE:
+        organisation.register_status = RegisterStatus.UNVERIFIED
     db.session.add(organisation)
     db.session.flush()
     db.session.add(Membership(user=user, organisation=organisation, role=MemberRole.OWNER))
@@ -80,6 +117,7 @@ def create_organisation(
             "foreign_registration": foreign_registration,
             "country": country,
             "category": category,
+            **({key: value for key, value in register_facts(organisation).items() if key != "name"} if orgnr else {}),
         },
     )
     db.session.flush()

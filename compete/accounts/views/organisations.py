@@ -17,7 +17,7 @@ from compete.accounts.forms import (
     OrganisationForm,
     SwitchForm,
 )
-from compete.accounts.models import Membership, Organisation, OrgCategory
+from compete.accounts.models import Membership, Organisation, OrgCategory, RegisterStatus
 from compete.accounts.permissions import (
     can_create_organisation,
     can_invite,
@@ -31,6 +31,15 @@ from compete.accounts.permissions import (
 from compete.accounts.views import _client_ip, _current_language, _nav_context, _safe_next, bp  # noqa: F401
 from compete.core.errors import DomainError
 from compete.extensions import db, login_manager
+
+REGISTER_WARNINGS = {
+    "bankrupt": lambda: _("Enhetsregisteret says this organisation is bankrupt."),
+    "under_liquidation": lambda: _("Enhetsregisteret says this organisation is being wound up."),
+    "under_forced_liquidation": lambda: _(
+        "Enhetsregisteret says this organisation is under compulsory winding-up or dissolution."
+    ),
+    "deleted": lambda: _("Enhetsregisteret says this organisation is deleted."),
+}
 
 
 def _organisation_or_404(org_id: int) -> Organisation:
@@ -61,18 +70,31 @@ def new_organisation():
         try:
             organisation = services.create_organisation(
                 current_user,
-                name=form.name.data,
+                name=form.name.data or "",
                 category=OrgCategory(form.category.data),
                 country=form.country.data,
                 orgnr=form.orgnr.data if form.country.data == "NO" else None,
                 foreign_registration=form.foreign_registration.data if form.country.data != "NO" else None,
             )
         except DomainError as exc:
-            error = exc.message
+            if exc.code in ("orgnr", "name"):
+                form[exc.code].errors.append(exc.message)
+            else:
+                error = exc.message
         else:
             db.session.commit()
             session["org_id"] = organisation.id
             flash(_("%(name)s is registered. You are its owner.", name=organisation.name), "success")
+            if organisation.register_status == RegisterStatus.UNVERIFIED:
+                flash(
+                    _(
+                        "Enhetsregisteret did not answer. We kept what you typed, marked it unverified, "
+                        "and will check the number again later."
+                    ),
+                    "warning",
+                )
+            for warning in organisation.register_warnings:
+                flash(REGISTER_WARNINGS[warning](), "warning")
             return redirect(url_for("accounts.organisation", org_id=organisation.id))
     return render_template("accounts/organisation_new.html", form=form, error=error, definitions=CATEGORY_DEFINITIONS)
 
@@ -92,6 +114,7 @@ def organisation(org_id: int):
         may_invite=can_invite(current_user, organisation),
         may_request_buyer=can_request_buyer(current_user, organisation),
         may_set_officer=can_set_officer(current_user, organisation),
+        register_warnings=[REGISTER_WARNINGS[w]() for w in organisation.register_warnings],
         form=EmptyForm(),
     )
 

@@ -143,7 +143,12 @@ def manage_eligibility(slug: str):
         if request.method == "POST"
         else {
             "rows": [
-                {"name": c.name, "definition": c.definition, "self_check_question": c.self_check_question}
+                {
+                    "name": c.name,
+                    "definition": c.definition,
+                    "self_check_question": c.self_check_question,
+                    "max_registration_years": c.max_registration_years,
+                }
                 for c in competition.eligibility_categories
             ]
         }

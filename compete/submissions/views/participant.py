@@ -21,7 +21,7 @@ from compete.accounts.queries import acting_organisation
 from compete.competitions.states import StagePhase
 from compete.core.errors import DomainError
 from compete.core.formatting import format_iso
-from compete.core.time import now
+from compete.core.time import now, to_oslo
 from compete.extensions import db
 from compete.storage.downloads import send_stored
 from compete.submissions import permissions, queries, services
@@ -69,6 +69,7 @@ def start(slug: str, position: int):
         organisation=organisation,
         categories=categories,
         now=now(),
+        today=to_oslo(now()).date(),
     )
 
 

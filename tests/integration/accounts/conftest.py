@@ -1,5 +1,7 @@
 import pytest
 
+from tests.fake_brreg import fake_register  # noqa: F401 - the fake Enhetsregisteret, a fixture
+
 
 @pytest.fixture
 def client(app):
