@@ -6,4 +6,4 @@ from __future__ import annotations
 from compete.accounts.services.register import recheck_unverified
 from compete.core.jobs import register_job
 
-register_job("accounts.register_recheck", 3600, recheck_unverified)
+register_job("accounts.register_recheck", 3600, recheck_unverified, own_transactions=True)

@@ -31,14 +31,17 @@ class Job:
     name: str
     interval: float
     func: Callable[[], object]
+    # A job that waits on something outside (a register, a network service) commits its own short
+    # write transactions instead of running inside one that holds the write lock throughout.
+    own_transactions: bool = False
 
 
 _jobs: dict[str, Job] = {}
 
 
-def register_job(name: str, interval: float, func: Callable[[], object]) -> None:
+def register_job(name: str, interval: float, func: Callable[[], object], *, own_transactions: bool = False) -> None:
     """Run `func` every `interval` seconds in the worker (registering a name again replaces it)."""
-    _jobs[name] = Job(name, float(interval), func)
+    _jobs[name] = Job(name, float(interval), func, own_transactions)
 
 
 def registered_jobs() -> dict[str, Job]:
@@ -61,9 +64,13 @@ def run_job(job: Job) -> bool:
     """Run one job in its own transaction; True when it committed."""
     with job_context(job.name):
         try:
-            with write_lock():
+            if job.own_transactions:
                 job.func()
                 db.session.commit()
+            else:
+                with write_lock():
+                    job.func()
+                    db.session.commit()
             return True
         except Exception:
             db.session.rollback()

@@ -1,7 +1,7 @@
 """organisations: Enhetsregisteret data and verification state; eligibility categories by registration age
 
 Revision ID: b7e3a1c9d2f4
-Revises: 5e1f0c2a9b7d
+Revises: 189b5445bc1e
 Create Date: 2026-12-02 17:50:00
 
 """
@@ -12,7 +12,7 @@ import compete.core.models  # noqa: F401 - custom column types
 
 
 revision = 'b7e3a1c9d2f4'
-down_revision = '5e1f0c2a9b7d'
+down_revision = "189b5445bc1e"
 branch_labels = None
 depends_on = None
 

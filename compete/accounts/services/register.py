@@ -8,6 +8,7 @@ from compete.accounts import brreg
 from compete.accounts.brreg import RegisterAnswer, RegisterState, RegisterUnit
 from compete.accounts.models import Organisation, RegisterStatus
 from compete.audit.services import Actor, record
+from compete.core.db import write_lock
 from compete.core.time import now
 from compete.extensions import db
 
@@ -72,12 +73,15 @@ def recheck_unverified(limit: int = RECHECK_BATCH) -> int:
     """Ask the register again about organisations registered while it did not answer (the worker's job),
     and about Norwegian organisations never looked up (registered before the lookup, or while it was off).
 
-    Stops at the first lookup the register does not answer; returns how many organisations were settled.
+    No transaction is open while the register is asked (on SQLite the worker would otherwise hold the
+    write lock for up to a timeout per lookup and keep the site from writing): the candidates are read
+    and the read ends, then each answer is written and committed on its own. Stops at the first lookup
+    the register does not answer; returns how many organisations were settled.
     """
     if not brreg.lookup_enabled():
         return 0
-    waiting = db.session.scalars(
-        select(Organisation)
+    waiting = db.session.execute(
+        select(Organisation.id, Organisation.orgnr)
         .where(
             or_(Organisation.register_status == RegisterStatus.UNVERIFIED, Organisation.register_status.is_(None)),
             Organisation.orgnr.is_not(None),
@@ -85,14 +89,26 @@ def recheck_unverified(limit: int = RECHECK_BATCH) -> int:
         .order_by(Organisation.register_checked_at.is_not(None), Organisation.register_checked_at, Organisation.id)
         .limit(limit)
     ).all()
+    db.session.commit()
     settled = 0
-    for organisation in waiting:
-        answer = brreg.lookup(organisation.orgnr)
-        before = register_facts(organisation)
-        if not apply_answer(organisation, answer):
+    for organisation_id, orgnr in waiting:
+        answer = brreg.lookup(orgnr)
+        if answer.state not in (RegisterState.FOUND, RegisterState.DELETED, RegisterState.UNKNOWN):
             break
-        after = register_facts(organisation)
-        record(Actor.system(), "organisation.register_checked", organisation, before=before, after=after)
+        with write_lock():
+            organisation = db.session.get(Organisation, organisation_id)
+            if organisation is None or organisation.register_status not in (RegisterStatus.UNVERIFIED, None):
+                db.session.commit()
+                continue
+            before = register_facts(organisation)
+            apply_answer(organisation, answer)
+            record(
+                Actor.system(),
+                "organisation.register_checked",
+                organisation,
+                before=before,
+                after=register_facts(organisation),
+            )
+            db.session.commit()
         settled += 1
-    db.session.flush()
     return settled

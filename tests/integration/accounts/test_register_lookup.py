@@ -321,3 +321,27 @@ def test_the_worker_runs_the_recheck_every_hour(app):
 
     job = load_jobs()["accounts.register_recheck"]
     assert (job.interval, job.func) == (3600.0, recheck_unverified)
+
+
+def test_the_recheck_holds_no_transaction_while_it_asks_the_register(app, fake_register, monkeypatch):
+    # On SQLite an open write transaction during a slow lookup would keep the whole site from writing.
+    from compete.core.jobs import load_jobs
+
+    user = make_user()
+    fake_register.down = True
+    create_organisation(user, name="Først AS", category=OrgCategory.COMPANY, orgnr="955555554")
+    create_organisation(user, name="Borte AS", category=OrgCategory.COMPANY, orgnr=DELETED)
+    db.session.commit()
+    fake_register.down = False
+    real_lookup = brreg.lookup
+    open_during_lookup = []
+
+    def watched_lookup(orgnr):
+        open_during_lookup.append(db.session().in_transaction())
+        return real_lookup(orgnr)
+
+    monkeypatch.setattr(brreg, "lookup", watched_lookup)
+    job = load_jobs()["accounts.register_recheck"]
+    assert job.own_transactions
+    assert recheck_unverified() == 2
+    assert open_during_lookup == [False, False]
