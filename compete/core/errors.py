@@ -58,8 +58,9 @@ def _rollback(*, always: bool = False) -> None:
 
 def _render(code: int, detail=None):
     title, text = ERROR_TEXTS.get(code, ERROR_TEXTS[500])
-    if request.accept_mimetypes.best == "application/json":
-        return jsonify(error=str(title), detail=str(detail or text)), code
+    if request.accept_mimetypes.best == "application/json" or request.path.startswith("/api/"):
+        # JSON clients (and every address under /api/, also one that matches no route) get JSON.
+        return jsonify(error=str(title), detail=str(detail or text), message=str(detail or text)), code
     return render_template("errors/error.html", code=code, title=title, text=detail or text), code
 
 
