@@ -2,11 +2,17 @@
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
 from compete.core.i18n import lazy_gettext as _l
 
-EXPIRY_CHOICES = [("30", _l("30 days")), ("90", _l("90 days")), ("365", _l("1 year")), ("never", _l("Never"))]
+EXPIRY_CHOICES = [
+    SelectChoice("30", _l("30 days")),
+    SelectChoice("90", _l("90 days")),
+    SelectChoice("365", _l("1 year")),
+    SelectChoice("never", _l("Never")),
+]
 
 
 class TokenForm(FlaskForm):

@@ -34,7 +34,7 @@ from compete.api.schemas import array, ref
 from compete.api.spec import openapi_document
 from compete.core.errors import ERROR_TEXTS, DomainError
 from compete.core.i18n import lazy_gettext as _l
-from compete.core.i18n import lazy_ngettext
+from compete.core.i18n import lazy_ngettext as ngettext  # extracted as ngettext
 from compete.core.time import now
 from compete.extensions import csrf, db
 
@@ -114,7 +114,7 @@ def _authenticate_and_count():
     wait = services.hit(buckets)
     db.session.commit()
     if wait is not None:
-        message = lazy_ngettext(
+        message = ngettext(
             "Too many requests. Try again in %(num)d second.", "Too many requests. Try again in %(num)d seconds.", wait
         )
         raise ApiError(429, message, headers={"Retry-After": str(wait)})
