@@ -106,13 +106,14 @@ def _authenticate_and_count():
     """Count the request for its IP address, find the token, count it for the token: a 401 for an
     unknown, revoked or expired token, a 429 over either limit. Counters commit at once."""
     config = current_app.config
-    buckets = {f"ip:{request.remote_addr or 'unknown'}": config["API_RATE_LIMIT_PER_IP"]}
     raw = _bearer()
+    # The first statement writes: on SQLite a transaction that reads first cannot wait for the lock.
+    waits = [services.hit({f"ip:{request.remote_addr or 'unknown'}": config["API_RATE_LIMIT_PER_IP"]})]
     token = services.authenticate(raw) if raw is not None else None
     if token is not None:
-        buckets[f"token:{token.id}"] = config["API_RATE_LIMIT_PER_TOKEN"]
-    wait = services.hit(buckets)
+        waits.append(services.hit({f"token:{token.id}": config["API_RATE_LIMIT_PER_TOKEN"]}))
     db.session.commit()
+    wait = max((w for w in waits if w is not None), default=None)
     if wait is not None:
         message = ngettext(
             "Too many requests. Try again in %(num)d second.", "Too many requests. Try again in %(num)d seconds.", wait
