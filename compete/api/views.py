@@ -166,7 +166,8 @@ def docs():
         name: json.dumps(schema, indent=2, ensure_ascii=False)
         for name, schema in document["components"]["schemas"].items()
     }
-    return render_template("api/docs.html", operations=listed, schemas=schemas, base=request.host_url.rstrip("/"))
+    base = current_app.config["BASE_URL"].rstrip("/")
+    return render_template("api/docs.html", operations=listed, schemas=schemas, base=base)
 
 
 # Operations live in compete.api.operations; importing it registers them.
