@@ -131,3 +131,11 @@ def hit(buckets: dict[str, int]) -> int | None:
     if not over:
         return None
     return max(1, math.ceil((period + 1) * window - clock))
+
+
+def prune_rate_counters() -> int:
+    """Forget the counters of windows that have ended (the worker runs this every few minutes; a
+    bucket also forgets its own old windows on its first request in a new one)."""
+    window = max(1, int(current_app.config["API_RATE_WINDOW_SECONDS"]))
+    current = int(now().timestamp() // window)
+    return db.session.execute(delete(ApiRateCounter).where(ApiRateCounter.period < current)).rowcount

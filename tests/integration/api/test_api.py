@@ -227,3 +227,17 @@ def test_drafts_are_not_public_and_the_document_lists_every_operation(app, clien
     assert docs.status_code == 200
     html = docs.get_data(as_text=True)
     assert all(op.path in html for op in REGISTRY)
+
+
+def test_the_worker_job_forgets_ended_windows(app, client, clock):
+    from compete.api.services import prune_rate_counters
+    from compete.core.jobs import load_jobs
+
+    assert "api.prune_rate_counters" in load_jobs()
+    clock.set(now())
+    client.get("/api/v1/competitions")
+    client.get("/api/v1/competitions", environ_base={"REMOTE_ADDR": "10.0.0.7"})
+    assert prune_rate_counters() == 0
+    clock.advance(timedelta(seconds=61))
+    assert prune_rate_counters() == 2
+    assert db.session.scalars(select(ApiRateCounter)).all() == []
