@@ -145,6 +145,7 @@ def test_rate_limit_per_ip_and_per_token_with_retry_after(app, client):
     user = make_user()
     raw = make_token(user)
     db.session.commit()
+    saved = {k: app.config[k] for k in ("API_RATE_LIMIT_PER_IP", "API_RATE_LIMIT_PER_TOKEN")}
     app.config.update(API_RATE_LIMIT_PER_IP=4, API_RATE_LIMIT_PER_TOKEN=2)
     try:
         assert client.get("/api/v1/competitions", headers=bearer(raw)).status_code == 200
@@ -161,10 +162,11 @@ def test_rate_limit_per_ip_and_per_token_with_retry_after(app, client):
         buckets = {c.bucket: c.hits for c in db.session.scalars(select(ApiRateCounter))}
         assert buckets["ip:127.0.0.1"] == 5 and buckets[f"token:{db.session.scalars(select(ApiToken)).one().id}"] == 3
     finally:
-        app.config.update(API_RATE_LIMIT_PER_IP=300, API_RATE_LIMIT_PER_TOKEN=600)
+        app.config.update(saved)
 
 
 def test_a_new_window_starts_over_and_forgets_the_old_one(app, client, clock):
+    saved = {k: app.config[k] for k in ("API_RATE_LIMIT_PER_IP", "API_RATE_LIMIT_PER_TOKEN")}
     app.config.update(API_RATE_LIMIT_PER_IP=1)
     try:
         clock.set(now())
@@ -174,7 +176,7 @@ def test_a_new_window_starts_over_and_forgets_the_old_one(app, client, clock):
         assert client.get("/api/v1/competitions").status_code == 200
         assert len(db.session.scalars(select(ApiRateCounter)).all()) == 1
     finally:
-        app.config.update(API_RATE_LIMIT_PER_IP=300)
+        app.config.update(saved)
 
 
 def test_ranking_hides_names_until_deanonymised_and_waits_for_the_lock(app, client):
