@@ -243,3 +243,23 @@ def test_the_worker_job_forgets_ended_windows(app, client, clock):
     clock.advance(timedelta(seconds=61))
     assert prune_rate_counters() == 2
     assert db.session.scalars(select(ApiRateCounter)).all() == []
+
+
+def test_path_values_outside_the_documented_ranges_are_404_not_errors(app, client):
+    world = build_world()
+    raw = make_token(world.users["officer"][0])
+    db.session.commit()
+    slug = world.values["slug"]
+    for path in (
+        f"/competitions/{slug}/stages/{2**40}/ranking",
+        f"/competitions/{slug}/stages/0/receipts",
+        f"/competitions/{slug}/calls/{2**63}",
+        f"/submissions/{2**35}/receipts",
+        "/competitions/%00/results",
+        "/competitions/%C3%A6%C3%B8%C3%A5/decisions",
+        "/competitions/" + "a" * 500,
+    ):
+        answer = client.get("/api/v1" + path, headers=bearer(raw))
+        assert answer.status_code in (400, 404), (path, answer.status_code)
+        assert answer.is_json and answer.get_json()["message"]
+    assert client.get(f"/api/v1/competitions/{slug}/stages/{2**40}/ranking").status_code == 401
