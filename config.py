@@ -102,6 +102,13 @@ class Config:
     ACCOUNT_MAIL_MAX_PER_ADDRESS = int(os.environ.get("ACCOUNT_MAIL_MAX_PER_ADDRESS", "3"))
     ACCOUNT_MAIL_MAX_PER_IP = int(os.environ.get("ACCOUNT_MAIL_MAX_PER_IP", "20"))
     ACCOUNT_MAIL_WINDOW_SECONDS = int(os.environ.get("ACCOUNT_MAIL_WINDOW_SECONDS", "3600"))
+    # Open API (/api/v1): requests per window for one personal API token and for one IP address
+    # (counted in the database, shared by every web process); over it a 429 with Retry-After.
+    API_RATE_LIMIT_PER_TOKEN = int(os.environ.get("API_RATE_LIMIT_PER_TOKEN", "600"))
+    API_RATE_LIMIT_PER_IP = int(os.environ.get("API_RATE_LIMIT_PER_IP", "300"))
+    API_RATE_WINDOW_SECONDS = int(os.environ.get("API_RATE_WINDOW_SECONDS", "60"))
+    # Longest lifetime a user may give a personal API token (days).
+    API_TOKEN_MAX_DAYS = int(os.environ.get("API_TOKEN_MAX_DAYS", "365"))
     # Reverse proxies in front of the app that append to X-Forwarded-For/-Proto (0: none, the
     # connecting address is the client). Set it to exactly the number of proxies you run.
     TRUSTED_PROXY_HOPS = int(os.environ.get("TRUSTED_PROXY_HOPS", "0"))

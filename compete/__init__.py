@@ -22,6 +22,7 @@ DOMAINS = (
     "records",
     "innsyn",
     "identity",
+    "api",
 )
 
 

@@ -58,8 +58,9 @@ def _rollback(*, always: bool = False) -> None:
 
 def _render(code: int, detail=None):
     title, text = ERROR_TEXTS.get(code, ERROR_TEXTS[500])
-    if request.accept_mimetypes.best == "application/json":
-        return jsonify(error=str(title), detail=str(detail or text)), code
+    if request.accept_mimetypes.best == "application/json" or request.path.startswith("/api/"):
+        # JSON clients (and every address under /api/, also one that matches no route) get JSON.
+        return jsonify(error=str(title), detail=str(detail or text), message=str(detail or text)), code
     return render_template("errors/error.html", code=code, title=title, text=detail or text), code
 
 
@@ -76,8 +77,8 @@ def _unavailable():
     headers = {"Retry-After": str(current_app.config["DB_UNAVAILABLE_RETRY_AFTER"])}
     with force_locale(language):
         title, text = ERROR_TEXTS[503]
-        if request.accept_mimetypes.best == "application/json":
-            return jsonify(error=str(title), detail=str(text)), 503, headers
+        if request.accept_mimetypes.best == "application/json" or request.path.startswith("/api/"):
+            return jsonify(error=str(title), detail=str(text), message=str(text)), 503, headers
         html = render_template("errors/unavailable.html", title=title, text=text, language=language)
     return html, 503, headers
 
