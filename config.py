@@ -156,7 +156,8 @@ class Config:
     # storage (append-only: give the bucket Object Lock / versioning in production).
     AUDIT_KEY = os.environ.get("AUDIT_KEY", "dev-only-audit-key")
     # Security and caching headers (compete/core/security.py). The policy allows no inline script
-    # or style; widen it here only for a host the pages must reach (e.g. an S3 endpoint for uploads).
+    # or style; widen it here only for a host the pages must reach. With S3 storage the endpoint's origin
+    # is added to form-action and connect-src by itself (direct uploads, compete/core/security.py).
     CONTENT_SECURITY_POLICY = os.environ.get(
         "CONTENT_SECURITY_POLICY",
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "

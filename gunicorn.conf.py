@@ -38,3 +38,23 @@ def post_fork(server, worker):
     app = server.app.wsgi()
     with app.app_context():
         db.engine.dispose(close=False)
+
+
+def on_starting(server):
+    """With PROMETHEUS_MULTIPROC_DIR, start from an empty directory: files of an earlier run's
+    processes would otherwise be added to this run's figures (counters restart at 0 with the server)."""
+    directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if directory:
+        os.makedirs(directory, exist_ok=True)
+        for name in os.listdir(directory):
+            if name.endswith(".db"):
+                os.remove(os.path.join(directory, name))
+
+
+def child_exit(server, worker):
+    """A worker that exits (recycled by max_requests, killed, crashed): its counters stay in the
+    shared directory so /metrics keeps adding them up, its live gauges are dropped."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)

@@ -24,6 +24,7 @@ from urllib.parse import urlencode, urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
 SECRET = "bench-only-secret-key-not-for-production"  # noqa: S105
+AUDIT_KEY = "bench-only-audit-key"  # production refuses to start without one
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
@@ -55,6 +56,7 @@ def server_env(database_url: str, workdir: Path, **extra) -> dict:
     env.update(
         COMPETE_CONFIG="production",
         SECRET_KEY=SECRET,
+        AUDIT_KEY=AUDIT_KEY,
         DATABASE_URL=database_url,
         SESSION_COOKIE_SECURE="0",
         UPLOAD_DIR=str(workdir / "uploads"),
@@ -71,7 +73,9 @@ def seed(database_url: str, workdir: Path, builder) -> dict:
     from compete import create_app
     from compete.extensions import db
 
-    app = create_app("development", SQLALCHEMY_DATABASE_URI=database_url, UPLOAD_DIR=str(workdir / "uploads"))
+    app = create_app(
+        "development", SQLALCHEMY_DATABASE_URI=database_url, UPLOAD_DIR=str(workdir / "uploads"), AUDIT_KEY=AUDIT_KEY
+    )
     with app.app_context():
         from flask_migrate import upgrade
 

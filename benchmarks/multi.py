@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
-from benchmarks.http import ROOT, free_port, fresh_database, seed, server_env, start_gunicorn, wait_for
+from benchmarks.http import ROOT, VENV_BIN, free_port, fresh_database, seed, server_env, start_gunicorn, wait_for
 from benchmarks.surge import SmtpSink, start_outbox_worker
 
 NGINX = "/usr/sbin/nginx"
@@ -47,9 +49,17 @@ def nginx_conf(prefix: Path, upstreams: list[int], http_port: int, https_port: i
     for sub in ("logs", "tmp"):
         (prefix / sub).mkdir(exist_ok=True)
     temp = prefix / "tmp"
+    user = ""
+    if os.geteuid() == 0:
+        # Started as root, nginx runs its workers as an unprivileged user: they write request bodies
+        # (the uploads) under tmp/, so that user must own it and reach it (else every upload is a 500).
+        user = "user nobody nogroup;"
+        prefix.chmod(0o755)
+        shutil.chown(temp, "nobody", "nogroup")
     conf = prefix / "nginx.conf"
     conf.write_text(
         f"""daemon off;
+{user}
 worker_processes 1;
 pid {prefix}/nginx.pid;
 error_log {prefix}/logs/error.log warn;
@@ -73,15 +83,26 @@ def run_multi(workdir: Path) -> None:
     if not os.environ.get("BENCH_DATABASE_URL", "").startswith("postgres"):
         print("nginx multi-instance surge: skipped (set BENCH_DATABASE_URL to a PostgreSQL database)", flush=True)
         return
+    if not Path(NGINX).exists():
+        print(
+            f"nginx multi-instance surge: skipped ({NGINX} not found; install Debian's nginx with "
+            "`apt-get install -y --no-install-recommends nginx-light` — it is not started as a service here)",
+            flush=True,
+        )
+        return
     import urllib3
-    from moto.server import ThreadedMotoServer
 
     urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
     workdir.mkdir(parents=True, exist_ok=True)
-    moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    moto.start()
-    host, port = moto.get_host_and_port()
-    endpoint = f"http://{host}:{port}"
+    # moto in its own process: in this one it would share the GIL with the 32 participant threads and
+    # the 5 MB bodies the browsers now post straight to the bucket.
+    endpoint = f"http://127.0.0.1:{free_port()}"
+    moto = subprocess.Popen(  # noqa: S603 - our own command
+        [str(VENV_BIN / "moto_server"), "-H", "127.0.0.1", "-p", endpoint.rsplit(":", 1)[1]],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    wait_for(endpoint + "/moto-api/", moto, timeout=60)
     credentials = {"AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench", "AWS_DEFAULT_REGION": "eu-north-1"}
     from benchmarks.surge import s3_client
 
@@ -90,7 +111,7 @@ def run_multi(workdir: Path) -> None:
     database_url = fresh_database(workdir, "multi")
     seed(database_url, workdir, lambda: {})
     processes, servers = [], []
-    nginx = None
+    nginx = prefix = None
     try:
         https_port, http_port = free_port(), free_port()
         env = server_env(
@@ -103,13 +124,19 @@ def run_multi(workdir: Path) -> None:
             S3_REGION="eu-north-1",
             S3_ENDPOINT_URL=endpoint,
             BASE_URL=f"https://127.0.0.1:{https_port}",
+            # As deployed (deploy/compete.env.example): nginx is the one proxy whose X-Forwarded-For/-Proto
+            # the app believes, the browser sees HTTPS, so cookies are Secure and CSRF checks the referrer.
+            TRUSTED_PROXY_HOPS=1,
+            SESSION_COOKIE_SECURE=1,
             **credentials,
         )
         servers = [start_gunicorn(env, workers=1), start_gunicorn(env, workers=1)]
         processes = [start_outbox_worker(env), start_outbox_worker(env)]
         ports = [int(s.base.rsplit(":", 1)[1]) for s in servers]
-        conf = nginx_conf(workdir, ports, http_port, https_port)
-        nginx = subprocess.Popen([NGINX, "-p", str(workdir), "-c", str(conf)])  # noqa: S603
+        # Its own prefix outside the bench's private (0700) temporary directory: nginx's workers need to reach it.
+        prefix = Path(tempfile.mkdtemp(prefix="compete-nginx-"))
+        conf = nginx_conf(prefix, ports, http_port, https_port)
+        nginx = subprocess.Popen([NGINX, "-p", str(prefix), "-c", str(conf)])  # noqa: S603
         base = f"https://127.0.0.1:{https_port}"
         wait_for(base + "/", nginx)
         print(
@@ -132,10 +159,18 @@ def run_multi(workdir: Path) -> None:
         if nginx is not None:
             nginx.terminate()
             nginx.wait(timeout=15)
+        if prefix is not None:
+            log = (prefix / "logs" / "error.log").read_text(errors="replace").splitlines()
+            # Bodies past client_body_buffer_size going to a temporary file is the configured behaviour.
+            errors = [line for line in log if line.strip() and "buffered to a temporary file" not in line]
+            if errors:
+                print("  nginx error log (last lines):\n    " + "\n    ".join(errors[-5:]), flush=True)
+            shutil.rmtree(prefix, ignore_errors=True)
         for process in processes:
             process.terminate()
             process.wait(timeout=15)
         for server in servers:
             server.stop()
         sink.stop()
-        moto.stop()
+        moto.terminate()
+        moto.wait(timeout=15)

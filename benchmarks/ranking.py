@@ -6,6 +6,7 @@ Builds the data in a temporary SQLite database from the migrations, then times
 
 from __future__ import annotations
 
+import os
 import random
 import statistics
 import tempfile
@@ -14,7 +15,8 @@ from pathlib import Path
 
 from sqlalchemy import event, insert, select, update
 
-ENTRIES, JURORS, CRITERIA, RUNS = 2000, 7, 5, 5
+ENTRIES, JURORS, CRITERIA = int(os.environ.get("BENCH_RANKING_ENTRIES", "2000")), 7, 5
+RUNS = int(os.environ.get("BENCH_RANKING_RUNS", "5"))
 
 
 def build(app):

@@ -10,6 +10,7 @@ BENCH_SURGE_PARTICIPANTS and BENCH_SURGE_WINDOW change the size.
 from __future__ import annotations
 
 import collections
+import html
 import os
 import re
 import subprocess
@@ -17,6 +18,7 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from benchmarks.http import (
     CSRF_RE,
@@ -31,6 +33,8 @@ from benchmarks.http import (
 )
 
 FILE_MB = 5
+DIRECT_FORM = re.compile(r'<form method="post" action="([^"]+)"[^>]*class="form-stack direct-upload"(.*?)</form>', re.S)
+HIDDEN = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)">')
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -41,29 +45,45 @@ def percentile(values: list[float], p: float) -> float:
 
 
 def pdf_of(megabytes: int) -> bytes:
-    """A real PDF padded with a trailing comment to the size a participant uploads."""
+    """A real PDF of the size a participant uploads: one page of text and an embedded file (random,
+    so incompressible) that makes up the size, as images do in a real sketch. (A 5 MB comment line
+    after %%EOF, as this used to pad, costs pypdf ~1.5 s to find the end marker: not a real file.)"""
+    import io
+    import random
+
+    from pypdf import PdfReader, PdfWriter
     from weasyprint import HTML
 
     small = HTML(string="<p>Idéskisse for Unge på vei til jobb</p>").write_pdf()
-    return small + b"\n%" + b"x" * (megabytes * 1024 * 1024 - len(small) - 3) + b"\n"
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(small)))
+    filler = random.Random(11).randbytes(max(0, megabytes * 1024 * 1024 - len(small) - 2048))
+    writer.add_attachment("vedlegg.bin", filler)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 class SmtpSink:
-    """aiosmtpd on a free port; counts messages per recipient."""
+    """aiosmtpd on a free port; counts deliveries per recipient and per outbox message (the
+    X-Compete-Message-Id header), so that a message sent twice is seen whatever its kind."""
 
     def __init__(self):
         from aiosmtpd.controller import Controller
 
         self.by_recipient: collections.Counter = collections.Counter()
+        self.by_message: collections.Counter = collections.Counter()
         self.lock = threading.Lock()
         self.port = free_port()
         sink = self
 
         class Handler:
             async def handle_DATA(self, server, session, envelope):
+                match = re.search(rb"^X-Compete-Message-Id: *(\d+)", envelope.original_content, re.M | re.I)
                 with sink.lock:
                     for rcpt in envelope.rcpt_tos:
                         sink.by_recipient[rcpt.lower()] += 1
+                        if match:
+                            sink.by_message[(int(match.group(1)), rcpt.lower())] += 1
                 return "250 OK"
 
         self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port)
@@ -73,14 +93,14 @@ class SmtpSink:
         self.controller.stop()
 
 
-def session_cookie(secret: str, user_id: int, org_id: int) -> str:
+def session_cookie(secret: str, user_id: str, org_id: int) -> str:
     """A signed Flask session for a participant (the login form's argon2 check is not what we measure)."""
     from flask import Flask
 
     app = Flask("bench")
     app.secret_key = secret
     serializer = app.session_interface.get_signing_serializer(app)
-    return serializer.dumps({"_user_id": str(user_id), "_fresh": True, "org_id": org_id})
+    return serializer.dumps({"_user_id": user_id, "_fresh": True, "org_id": org_id})
 
 
 def build_surge(participants: int):
@@ -90,7 +110,8 @@ def build_surge(participants: int):
         world = build_surge_stage(participants, cheap_hash=True)
         return {
             "slug": world.competition.slug,
-            "people": [(u.id, o.id, u.email) for u, o in world.participants],
+            # Flask-Login's id is "<id>:<session token>" (User.get_id), never the bare id.
+            "people": [(u.get_id(), o.id, u.email) for u, o in world.participants],
         }
 
     return builder
@@ -111,6 +132,11 @@ def participant(
         # verify per request: a session-level False loses to REQUESTS_CA_BUNDLE in the environment.
         response = session.request(method, base + url, allow_redirects=False, timeout=60, verify=verify, **kwargs)
         timings.append(time.perf_counter() - t0)
+        # Keep the session the server sends back (it carries the CSRF token from the form just read), as a
+        # browser does: the explicit Cookie header is not updated by requests' cookie jar.
+        renewed = response.cookies.get("session")
+        if renewed:
+            session.headers["Cookie"] = f"session={renewed}"
         if response.status_code >= 500:
             errors[f"{response.status_code} {method} {re.sub(r'/[0-9]+', '/N', url)}"] += 1
         return response
@@ -133,7 +159,33 @@ def participant(
             "field_solution": "Mentorer fra arbeidslivet følger dem opp hver uke.",
             "action": "submit",
         }
-        response = call("POST", url, data=fields, files={"file_sketch": ("skisse.pdf", data, "application/pdf")})
+        page = call("GET", url)
+        direct = DIRECT_FORM.search(page.text)
+        if direct:
+            # S3: the file goes straight to the bucket (presigned POST), which sends the browser back
+            # to the app to check it, as a browser without JavaScript does; the app never gets the bytes.
+            action = html.unescape(direct.group(1))
+            hidden = {html.unescape(k): html.unescape(v) for k, v in HIDDEN.findall(direct.group(2))}
+            t0 = time.perf_counter()
+            stored = requests.post(
+                action,
+                data={**hidden, "x-amz-meta-secret": "0"},
+                files={"file": ("skisse.pdf", data, "application/pdf")},
+                allow_redirects=False,
+                timeout=60,
+            )
+            timings.append(time.perf_counter() - t0)
+            if stored.status_code != 303:
+                errors[f"bucket answered {stored.status_code}"] += 1
+                return False
+            back = urlsplit(stored.headers["Location"])
+            response = call("GET", f"{back.path}?{back.query}")
+            if response.status_code != 302:
+                errors[f"upload check answered {response.status_code}"] += 1
+                return False
+            response = call("POST", url, data=fields)
+        else:
+            response = call("POST", url, data=fields, files={"file_sketch": ("skisse.pdf", data, "application/pdf")})
         if response.status_code != 302 or not response.headers.get("Location", "").endswith("/submit"):
             errors[f"save answered {response.status_code}"] += 1
             return False
@@ -179,7 +231,19 @@ def stored_files(upload_dir: Path, bucket: tuple[str, str] | None) -> set[str]:
     return keys
 
 
-def count_results(database_url: str, files: set[str]) -> tuple[int, int, int]:
+def unsent_receipts(database_url: str) -> int:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(database_url)
+    with engine.connect() as conn:
+        count = conn.execute(
+            text("SELECT count(*) FROM outbox_messages WHERE kind = 'submissions/receipt' AND sent_at IS NULL")
+        ).scalar()
+    engine.dispose()
+    return count
+
+
+def count_results(database_url: str, files: set[str]) -> tuple[int, int, int, dict[int, str]]:
     from sqlalchemy import create_engine, text
 
     engine = create_engine(database_url)
@@ -189,9 +253,11 @@ def count_results(database_url: str, files: set[str]) -> tuple[int, int, int]:
         ).scalar()
         keys = {row[0] for row in conn.execute(text("SELECT storage_key FROM attachments"))}
         pending = conn.execute(text("SELECT count(*) FROM outbox_messages WHERE sent_at IS NULL")).scalar()
+        kinds = dict(conn.execute(text("SELECT id, kind FROM outbox_messages")).all())
     engine.dispose()
-    originals = {f for f in files if ".scrubbed." not in f}
-    return stored, len(originals - keys), pending
+    # Uploaded originals only: not the scrubbed copies, nor the worker's daily audit seals.
+    originals = {f for f in files if ".scrubbed." not in f and not f.startswith("audit-seals/")}
+    return stored, len(originals - keys), pending, kinds
 
 
 def start_outbox_worker(env: dict) -> subprocess.Popen:
@@ -245,17 +311,28 @@ def run_surge(
         elapsed = time.perf_counter() - t0
         emails = {email.lower() for _u, _o, email in facts["people"]}
         deadline = time.monotonic() + 120
-        while time.monotonic() < deadline and sum(sink.by_recipient[e] for e in emails) < ok:
+        while time.monotonic() < deadline and unsent_receipts(database_url):
             time.sleep(1)
         time.sleep(2)
-        stored, orphans, pending = count_results(database_url, stored_files(Path(env["UPLOAD_DIR"]), bucket))
+        stored, orphans, pending, kinds = count_results(database_url, stored_files(Path(env["UPLOAD_DIR"]), bucket))
         per_request = [t for t in timings if not isinstance(t, tuple)]
         per_participant = [t[1] for t in timings if isinstance(t, tuple)]
-        mailed = collections.Counter(sink.by_recipient[e] for e in emails)
+        # Receipts per participant (other mail, e.g. the worker's deadline reminders to drafts, is not
+        # a receipt), and any outbox message delivered more than once to the same address.
+        receipts: collections.Counter = collections.Counter()
+        with sink.lock:
+            deliveries = dict(sink.by_message)
+        for (message_id, rcpt), times in deliveries.items():
+            if kinds.get(message_id) == "submissions/receipt":
+                receipts[rcpt] += times
+        mailed = collections.Counter(receipts[e] for e in emails)
+        duplicates = sum(times - 1 for times in deliveries.values() if times > 1)
+        other = collections.Counter(kinds.get(m, "?") for m, _r in deliveries if kinds.get(m) != "submissions/receipt")
         server_errors = sum(v for k, v in errors.items() if k[:1] == "5")
         print(
             f"surge: {participants} participants × ({FILE_MB} MB upload + submit) in {elapsed:.0f} s: "
-            f"{stored} of {participants} stored, {server_errors} server errors, {orphans} orphaned files",
+            f"{stored} of {participants} stored ({ok} finished every step), {server_errors} server errors, "
+            f"{orphans} orphaned files",
             flush=True,
         )
         pp = [percentile(per_participant, p) for p in (50, 95, 99)]
@@ -267,12 +344,18 @@ def run_surge(
         )
         print(
             f"  receipts mailed: {dict(sorted(mailed.items()))} (times received: participants), "
-            f"{pending} still in the outbox",
+            f"{duplicates} messages delivered twice, {pending} still in the outbox; other mail {dict(other)}",
             flush=True,
         )
         if errors:
             print(f"  failures: {dict(errors.most_common(8))}", flush=True)
-        return {"stored": stored, "errors": server_errors, "orphans": orphans, "mailed": mailed}
+        return {
+            "stored": stored,
+            "errors": server_errors,
+            "orphans": orphans,
+            "mailed": mailed,
+            "duplicates": duplicates,
+        }
     finally:
         if worker is not None:
             worker.terminate()

@@ -56,6 +56,30 @@ def static_hash(app: Flask, filename: str) -> str | None:
     return _file_hash(str(path), stat.st_mtime_ns, stat.st_size)
 
 
+@lru_cache(maxsize=16)
+def allow_upload_origin(policy: str, origin: str) -> str:
+    """The policy with `origin` (the storage the browser uploads to directly) added to `form-action`
+    and `connect-src`, and to nothing else."""
+    directives = []
+    for directive in policy.split(";"):
+        name = directive.strip().split(" ", 1)[0]
+        if name in ("form-action", "connect-src") and origin not in directive.split():
+            directive = f"{directive.rstrip()} {origin}"
+        directives.append(directive)
+    return ";".join(directives)
+
+
+def _upload_origin(app: Flask) -> str | None:
+    """The S3 endpoint's origin when files go straight from the browser to the bucket, else None."""
+    from compete.storage.backends import S3DirectUploads, get_storage
+
+    storage = app.extensions.get("compete_storage")
+    if storage is None and app.config.get("STORAGE_BACKEND") != "s3":
+        return None
+    storage = storage or get_storage()
+    return storage.upload_origin() if isinstance(storage, S3DirectUploads) else None
+
+
 def register_security_headers(app: Flask) -> None:
     @app.url_defaults
     def _fingerprint_static(endpoint, values):
@@ -67,7 +91,9 @@ def register_security_headers(app: Flask) -> None:
     @app.after_request
     def _security_headers(response):
         headers = response.headers
-        headers.setdefault("Content-Security-Policy", app.config["CONTENT_SECURITY_POLICY"])
+        policy = app.config["CONTENT_SECURITY_POLICY"]
+        origin = _upload_origin(app)
+        headers.setdefault("Content-Security-Policy", allow_upload_origin(policy, origin) if origin else policy)
         headers.setdefault("X-Content-Type-Options", "nosniff")
         headers.setdefault("X-Frame-Options", "DENY")
         headers.setdefault("Referrer-Policy", "same-origin")

@@ -29,6 +29,9 @@ class Storage(Protocol):
     def check(self) -> None: ...
     def presigned_url(self, key: str, filename: str, expires: int = 60) -> str | None: ...
     def list(self, prefix: str = "") -> Iterator[StoredObject]: ...
+    def direct_upload(self, key_prefix: str, content_type: str, max_bytes: int, redirect: str, expires: int = 3600):
+        """A presigned form the browser posts a file to, straight to storage; None: upload through the app."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -107,6 +110,9 @@ class LocalStorage:
     def presigned_url(self, key, filename, expires=60):
         return None
 
+    def direct_upload(self, key_prefix, content_type, max_bytes, redirect, expires=3600):
+        return None
+
     def list(self, prefix="") -> Iterator[StoredObject]:
         """Every stored object (not the temporary `.part` files of uploads in progress)."""
         if not self.root.is_dir():
@@ -120,7 +126,73 @@ class LocalStorage:
                 yield StoredObject(key, stat.st_size, datetime.fromtimestamp(stat.st_mtime, UTC))
 
 
-class S3Storage:
+@dataclass(frozen=True)
+class DirectUpload:
+    """A presigned POST: the browser sends `fields` and the file (field `file`, last) to `url`."""
+
+    url: str
+    fields: dict[str, str]
+    key_prefix: str
+
+
+@dataclass(frozen=True)
+class ObjectHead:
+    size: int
+    etag: str
+    metadata: dict[str, str]
+
+
+class S3DirectUploads:
+    """Browser uploads straight to the bucket (S3Storage): presigned POST, HEAD and server-side copy."""
+
+    def direct_upload(self, key_prefix, content_type, max_bytes, redirect, expires=3600) -> DirectUpload:
+        """A form for one file under `key_prefix`: at most `max_bytes`, stored with `content_type`,
+        then S3 redirects the browser (303) to `redirect` with `bucket`, `key` and `etag` added.
+        `${filename}` in the key is the browser's file name (S3 substitutes it)."""
+        prefix = _safe_key(key_prefix) + "/"
+        conditions = [
+            ["starts-with", "$key", prefix],
+            ["content-length-range", 1, max_bytes],
+            {"Content-Type": content_type},
+            {"success_action_redirect": redirect},
+            ["starts-with", "$x-amz-meta-secret", ""],
+        ]
+        post = self._call(
+            self.client.generate_presigned_post,
+            self.bucket,
+            prefix + "${filename}",
+            Fields={"Content-Type": content_type, "success_action_redirect": redirect},
+            Conditions=conditions,
+            ExpiresIn=expires,
+        )
+        return DirectUpload(post["url"], {k: str(v) for k, v in post["fields"].items()}, prefix)
+
+    def head(self, key) -> ObjectHead:
+        found = self._call(self.client.head_object, Bucket=self.bucket, Key=_safe_key(key))
+        return ObjectHead(found["ContentLength"], found.get("ETag", "").strip('"'), dict(found.get("Metadata", {})))
+
+    def copy(self, source, target, content_type) -> str:
+        """A server-side copy (no bytes through the app); returns the copy's ETag."""
+        result = self._call(
+            self.client.copy_object,
+            Bucket=self.bucket,
+            Key=_safe_key(target),
+            CopySource={"Bucket": self.bucket, "Key": _safe_key(source)},
+            ContentType=content_type,
+            MetadataDirective="REPLACE",
+            ACL="private",
+        )
+        return result.get("CopyObjectResult", {}).get("ETag", "").strip('"')
+
+    def upload_origin(self) -> str:
+        """The scheme://host[:port] the browser posts uploads to (for the CSP)."""
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(self.client.meta.endpoint_url)
+        return f"{parts.scheme}://{parts.netloc}"
+
+
+class S3Storage(S3DirectUploads):
     def __init__(self, bucket: str, region: str, endpoint_url: str | None = None, client=None):
         import boto3
         from botocore.config import Config as BotoConfig

@@ -51,6 +51,20 @@ def save_new(key: str, stream: BinaryIO, content_type: str) -> int:
     return size
 
 
+def copy_new(source: str, key: str, content_type: str) -> str:
+    """Copy a stored object to a new key that belongs to the current transaction (deleted again on
+    rollback), inside the storage: no bytes pass through the app. Returns the copy's ETag. Raises
+    StorageError."""
+    etag = get_storage().copy(source, key, content_type)
+    db.session.info.setdefault(_CREATED, []).append(key)
+    return etag
+
+
+def discard(keys: Iterable[str]) -> None:
+    """Delete at once objects that no row refers to and none will (e.g. a refused direct upload)."""
+    _delete_quietly([k for k in keys if k])
+
+
 def discard_new(key: str) -> None:
     """Delete at once an object saved in this transaction that no row will refer to."""
     created = db.session.info.get(_CREATED, [])

@@ -117,6 +117,66 @@
     });
   }
 
+  // Direct uploads (S3): the file goes from the browser to the bucket with a progress bar, then the
+  // browser opens the app's confirmation address with the object's key and the SHA-256 it computed,
+  // and the server checks the stored object against it. Without this script the form posts to the
+  // bucket itself and the bucket sends the browser back to the same address (without the hash).
+  document.querySelectorAll("form.direct-upload").forEach(function (upload) {
+    if (!window.FormData || !window.XMLHttpRequest) return;
+    upload.addEventListener("submit", function (event) {
+      var input = upload.querySelector("input[type=file]");
+      var file = input && input.files && input.files[0];
+      if (!file) return;
+      event.preventDefault();
+      var max = parseInt(upload.dataset.maxBytes, 10);
+      if (max && file.size > max) {
+        input.setCustomValidity(upload.dataset.tooLarge || "");
+        input.reportValidity();
+        input.addEventListener("change", function () { input.setCustomValidity(""); }, { once: true });
+        return;
+      }
+      var key = upload.dataset.keyPrefix + file.name.replace(/[\/\\]/g, "_");
+      var done = function (hash) {
+        var target = upload.dataset.doneUrl + "&key=" + encodeURIComponent(key);
+        window.location.assign(hash ? target + "&sha256=" + hash : target);
+      };
+      var send = function (hash) {
+        var data = new FormData(upload);
+        data.set("key", key);
+        data.delete("file");
+        data.append("file", file); // S3 reads the fields before the file, which must come last
+        var progress = upload.querySelector(".upload-progress");
+        var bar = progress ? progress.querySelector("progress") : null;
+        if (progress) progress.hidden = false;
+        var xhr = new XMLHttpRequest();
+        xhr.open("POST", upload.getAttribute("action"));
+        xhr.upload.addEventListener("progress", function (e) {
+          if (bar && e.lengthComputable) {
+            var pct = Math.round((e.loaded / e.total) * 100);
+            bar.value = pct;
+            bar.textContent = pct + " %";
+          }
+        });
+        // The bucket answers with a redirect to the app, which a cross-origin request cannot read:
+        // whatever the ending, the app checks what arrived and says what happened.
+        xhr.addEventListener("loadend", function () { done(hash); });
+        xhr.send(data);
+      };
+      if (window.crypto && window.crypto.subtle && file.arrayBuffer) {
+        file.arrayBuffer()
+          .then(function (buffer) { return window.crypto.subtle.digest("SHA-256", buffer); })
+          .then(function (digest) {
+            send(Array.prototype.map.call(new Uint8Array(digest), function (b) {
+              return ("0" + b.toString(16)).slice(-2);
+            }).join(""));
+          })
+          .catch(function () { send(""); });
+      } else {
+        send("");
+      }
+    });
+  });
+
   // One submission per click.
   document.querySelectorAll("button[data-once]").forEach(function (button) {
     button.form.addEventListener("submit", function () {

@@ -220,9 +220,20 @@ def save_draft(submission: Submission, user: User, content: dict, secret_fields:
 
 
 def add_attachment(
-    submission: Submission, user: User, slot_key: str, filename: str, data: bytes, *, is_secret: bool = False
+    submission: Submission,
+    user: User,
+    slot_key: str,
+    filename: str,
+    data: bytes,
+    *,
+    is_secret: bool = False,
+    stored: tuple[str, str, str] | None = None,
 ) -> Attachment:
-    """Check and store one file for a slot of the draft, replacing the slot's previous draft file."""
+    """Check and store one file for a slot of the draft, replacing the slot's previous draft file.
+
+    `stored` is (key, etag, name) of an object the browser uploaded straight to storage (direct
+    uploads): `data` was read from it, and the checked object is copied inside the storage to the
+    attachment's key `submissions/<id>/<name>.<type>` instead of being saved from the app."""
     stage = submission.stage
     require_open(stage, user, submission.organisation, "upload", submission=submission, uploads=[(filename, data)])
     slot = next((s for s in stage.file_slots if s.key == slot_key), None)
@@ -247,10 +258,19 @@ def add_attachment(
     # Everything that reads the content runs before anything is stored: a refusal leaves no object behind.
     files.check_content(io.BytesIO(data), kind)
     scrubbed = files.strip_metadata(data, kind) if stage.anonymous else None
-    key = f"submissions/{submission.id}/{uuid.uuid4().hex}.{kind}"
+    key = f"submissions/{submission.id}/{stored[2] if stored else uuid.uuid4().hex}.{kind}"
     scrubbed_key = f"submissions/{submission.id}/{uuid.uuid4().hex}.scrubbed.{kind}" if scrubbed else None
     try:
-        lifecycle.save_new(key, io.BytesIO(data), files.CONTENT_TYPES[kind])
+        if stored is None:
+            lifecycle.save_new(key, io.BytesIO(data), files.CONTENT_TYPES[kind])
+        elif lifecycle.copy_new(stored[0], key, files.CONTENT_TYPES[kind]) != stored[1]:
+            # The object was replaced between our reading it and the copy: what we checked is not what
+            # would be kept.
+            lifecycle.discard_new(key)
+            raise DomainError(
+                _l("The uploaded file changed while it was being checked. Nothing was changed in your draft."),
+                code="hash",
+            )
         if scrubbed is not None:
             lifecycle.save_new(scrubbed_key, io.BytesIO(scrubbed.data), files.CONTENT_TYPES[kind])
     except StorageError as exc:

@@ -27,6 +27,7 @@ from compete.storage.downloads import send_stored
 from compete.submissions import permissions, queries, services
 from compete.submissions.forms import EmptyForm, SelfCheckForm, SubmitForm, sketch_form_class
 from compete.submissions.receipts import receipt_pdf
+from compete.submissions.services import direct_uploads
 from compete.submissions.views import (
     _competition_stage,
     _flash_refusal,
@@ -122,6 +123,7 @@ def edit(submission_id: int):
             return redirect(url_for("submissions.confirm", submission_id=submission.id))
         return redirect(url_for("submissions.edit", submission_id=submission.id))
     form = _form_for(submission)
+    is_open = stage.phase(now()) == StagePhase.OPEN
     return render_template(
         "submissions/edit.html",
         submission=submission,
@@ -129,9 +131,36 @@ def edit(submission_id: int):
         form=form,
         attachments=services.draft_attachments(submission),
         delete_form=EmptyForm(),
-        is_open=stage.phase(now()) == StagePhase.OPEN,
+        is_open=is_open,
+        direct=direct_uploads.enabled(),
+        upload_forms=direct_uploads.upload_forms(submission, current_user)
+        if is_open and direct_uploads.enabled()
+        else [],
         now=now(),
     )
+
+
+@bp.get("/submissions/<int:submission_id>/uploads/done")
+@login_required
+def upload_done(submission_id: int):
+    """Where storage sends the browser back after a direct upload (S3 adds `bucket`, `key`, `etag`):
+    the stored object is checked and becomes the slot's draft file, or is deleted with the reason."""
+    submission = _own_submission(submission_id)
+    try:
+        attachment = direct_uploads.confirm_upload(
+            submission,
+            current_user,
+            request.args.get("token", ""),
+            request.args.get("key", ""),
+            sha256=request.args.get("sha256", ""),
+        )
+    except DomainError as exc:
+        _flash_refusal(exc)
+    else:
+        db.session.commit()
+        if attachment is not None:
+            flash(_("The file %(name)s was uploaded and checked.", name=attachment.filename), "success")
+    return redirect(url_for("submissions.edit", submission_id=submission.id))
 
 
 @bp.post("/submissions/<int:submission_id>/autosave")
