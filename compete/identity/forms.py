@@ -48,5 +48,7 @@ class ProviderForm(FlaskForm):
         description=_l("Stored encrypted. Leave it empty to keep the secret already stored."),
         validators=[Length(max=1000)],
     )
-    scopes = StringField(_l("Scopes (separated by spaces)"), default="openid email profile", validators=[Length(max=255)])
+    scopes = StringField(
+        _l("Scopes (separated by spaces)"), default="openid email profile", validators=[Length(max=255)]
+    )
     enabled = BooleanField(_l("Staff can log in with this provider"), default=True)
