@@ -21,6 +21,7 @@ DOMAINS = (
     "audit",
     "records",
     "innsyn",
+    "notices",
 )
 
 

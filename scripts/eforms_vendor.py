@@ -46,7 +46,8 @@ def main(sdk: Path) -> None:
     head = complete[: complete.index("<phase ")]
     diagnostics = complete[complete.index("<diagnostics>") :]
     includes = "".join(f'\t<include href="{p}.sch"/>\n' for p in patterns)
-    note = f"<!-- Compete: the patterns of phases {', '.join('eforms-' + s for s in SUBTYPES)} of complete-validation.sch -->\n"
+    phases = ", ".join("eforms-" + s for s in SUBTYPES)
+    note = f"<!-- Compete: the patterns of phases {phases} of complete-validation.sch -->\n"
     (TARGET / "schematrons" / "desg-validation.sch").write_text(
         head.replace("<schema ", note + "<schema ", 1) + includes + "\n\t" + diagnostics, encoding="utf-8"
     )
