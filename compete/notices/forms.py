@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import DateField, EmailField, Form, HiddenField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
 from compete.accounts.forms import EMAIL_PATTERN
@@ -14,6 +15,10 @@ from compete.notices.models import KIND_CONTEST, KIND_RESULT
 
 PHONE_PATTERN = r"^\+?[0-9 ]{5,20}$"
 NUTS_CHOICES = [(code, f"{code} {name}") for code, name in NUTS_NAMES.items()]
+
+
+def choices(pairs) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
 def _required(message):
@@ -32,7 +37,7 @@ class AddressForm(Form):
         ],
     )
     city = StringField(_l("Town"), validators=[_required(_l("Enter the town.")), Length(max=100)])
-    nuts = SelectField(_l("NUTS region"), choices=NUTS_CHOICES[1:], validate_choice=True)
+    nuts = SelectField(_l("NUTS region"), choices=choices(NUTS_CHOICES[1:]), validate_choice=True)
     email = EmailField(
         _l("E-mail address"),
         validators=[Optional(), Regexp(EMAIL_PATTERN, message=_l("Enter a valid e-mail address.")), Length(max=254)],
@@ -56,9 +61,13 @@ class SettingsForm(FlaskForm):
         description=_l("The main code first, e.g. 85000000-9 73000000-2 (with the check digit)."),
         validators=[_required(_l("Enter at least one CPV code.")), Length(max=200)],
     )
-    nuts_code = SelectField(_l("Place of performance"), choices=NUTS_CHOICES, validate_choice=True)
-    buyer_legal_type = SelectField(_l("The buyer's legal type"), choices=BUYER_LEGAL_TYPES, validate_choice=True)
-    buyer_activity = SelectField(_l("The buyer's main activity"), choices=BUYER_ACTIVITIES, validate_choice=True)
+    nuts_code = SelectField(_l("Place of performance"), choices=choices(NUTS_CHOICES), validate_choice=True)
+    buyer_legal_type = SelectField(
+        _l("The buyer's legal type"), choices=choices(BUYER_LEGAL_TYPES), validate_choice=True
+    )
+    buyer_activity = SelectField(
+        _l("The buyer's main activity"), choices=choices(BUYER_ACTIVITIES), validate_choice=True
+    )
     title_en = StringField(
         _l("Title in English"),
         description=_l("TED publishes notices in the EU's languages; empty: the call's title is sent."),
@@ -81,7 +90,9 @@ class SettingsForm(FlaskForm):
 
 
 class GenerateForm(FlaskForm):
-    kind = SelectField(choices=[(KIND_CONTEST, KIND_CONTEST), (KIND_RESULT, KIND_RESULT)], validate_choice=True)
+    kind = SelectField(
+        choices=choices([(KIND_CONTEST, KIND_CONTEST), (KIND_RESULT, KIND_RESULT)]), validate_choice=True
+    )
     change_of = HiddenField(validators=[Optional(), Regexp(r"^\d{1,9}$")])
 
 

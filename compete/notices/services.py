@@ -146,7 +146,7 @@ def generate(
     actor: Actor,
     kind: str,
     *,
-    documents_url: str = "",
+    documents_url: str,
     change_of: GeneratedNotice | None = None,
 ) -> GeneratedNotice:
     """Generate one notice and check it against the XSD now; the Schematron rules are checked by the

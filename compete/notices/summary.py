@@ -20,8 +20,11 @@ def _text(node, path: str) -> str:
 
 
 def summarise(xml: str) -> dict:
-    """The notice's key facts: subtype, parties, codes, dates, prizes, jury, result."""
-    root = etree.fromstring(xml.encode("utf-8"))
+    """The notice's key facts: subtype, parties, codes, dates, prizes, jury, result ({} if it does not parse)."""
+    try:
+        root = etree.fromstring(xml.encode("utf-8"), etree.XMLParser(resolve_entities=False, no_network=True))
+    except etree.XMLSyntaxError:
+        return {}
     orgs = {}
     for company in root.xpath(f"{EXT}/efac:Organizations/efac:Organization/efac:Company", namespaces=NS):
         orgs[_text(company, "cac:PartyIdentification/cbc:ID")] = {

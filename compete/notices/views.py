@@ -175,14 +175,14 @@ def generate(slug: str):
         return redirect(url_for("notices.index", slug=slug)), 303
     db.session.commit()
     flash(_("The notice is generated and is being validated."), "success")
-    return redirect(url_for("notices.notice_page", slug=slug, notice_id=notice.id)), 303
+    return redirect(url_for("notices.notice_page", slug=slug, eforms_id=notice.id)), 303
 
 
-@bp.route(f"{BASE}/<int:notice_id>", methods=["GET", "POST"])
+@bp.route(f"{BASE}/<int:eforms_id>", methods=["GET", "POST"])
 @login_required
-def notice_page(slug: str, notice_id: int):
+def notice_page(slug: str, eforms_id: int):
     competition = _competition(slug)
-    notice = _notice(competition, notice_id)
+    notice = _notice(competition, eforms_id)
     form = PublishedForm(
         data={"doffin_reference": notice.doffin_reference, "published_on": notice.published_on}
         if notice.doffin_reference
@@ -202,7 +202,7 @@ def notice_page(slug: str, notice_id: int):
             else:
                 db.session.commit()
                 flash(_("The Doffin reference is recorded."), "success")
-                return redirect(url_for("notices.notice_page", slug=slug, notice_id=notice.id)), 303
+                return redirect(url_for("notices.notice_page", slug=slug, eforms_id=notice.id)), 303
         else:
             status = 400
     failures = [
@@ -227,14 +227,14 @@ def notice_page(slug: str, notice_id: int):
     )
 
 
-@bp.route(f"{BASE}/<int:notice_id>/download")
+@bp.route(f"{BASE}/<int:eforms_id>/download")
 @login_required
-def download(slug: str, notice_id: int):
+def download(slug: str, eforms_id: int):
     competition = _competition(slug)
-    notice = _notice(competition, notice_id)
+    notice = _notice(competition, eforms_id)
     if notice.validated_at is None:
         flash(_("The notice is still being validated."), "error")
-        return redirect(url_for("notices.notice_page", slug=slug, notice_id=notice.id))
+        return redirect(url_for("notices.notice_page", slug=slug, eforms_id=notice.id))
     services.record_download(notice, _officer(competition))
     db.session.commit()
     name = f"{notice.kind}-{competition.slug[:60]}-{notice.id}.xml"
