@@ -220,3 +220,21 @@ def test_only_the_buyers_officers_reach_the_notices(app, client):
     assert other_officer == [403] * 4
     assert officer == [200, 200, 200, 302]  # the download waits for the validation
     assert generate_as_other == 403
+
+
+def test_the_notices_page_takes_the_same_queries_for_1_and_20_notices(app, client, count_queries):
+    setup = make_setup()
+    db.session.add(settings_for(setup.competition))
+    login(client, setup.officer, setup.buyer)
+    url = f"/manage/competitions/{setup.competition.slug}/notices"
+    counts = []
+    for total in (1, 20):
+        while len(queries.notices_of(setup.competition)) < total:
+            services.generate(setup.competition, setup.actor, KIND_CONTEST, documents_url=URL)
+        db.session.commit()
+        with count_queries() as counter:
+            page = client.get(url)
+        assert page.status_code == 200
+        counts.append(counter.count)
+
+    assert counts[0] == counts[1]
