@@ -8,7 +8,9 @@ from pathlib import Path
 from flask import current_app
 
 from compete.core.jobs import register_job
+from compete.notices.queries import pending_notices
 from compete.notices.services import validate_pending
+from compete.notices.validation import ready
 
 
 def cache_dir() -> Path:
@@ -16,6 +18,9 @@ def cache_dir() -> Path:
 
 
 def validate_notices() -> int:
+    """Validate what waits, once the rules are loaded (the first tick with work starts the loading)."""
+    if not pending_notices(limit=1) or not ready(cache_dir()):
+        return 0
     return validate_pending(cache_dir())
 
 

@@ -120,12 +120,28 @@ class SchematronValidator:
 
 
 _validators: dict[str, SchematronValidator] = {}
+_warming: dict[str, threading.Thread] = {}
 
 
 def validator(cache_dir: Path) -> SchematronValidator:
     """The process's validator (loaded on first use, about 15 s)."""
-    key = str(cache_dir)
+    key = str(Path(cache_dir).resolve())
     with _lock:
         if key not in _validators:
             _validators[key] = SchematronValidator(Path(cache_dir))
         return _validators[key]
+
+
+def ready(cache_dir: Path) -> bool:
+    """True once the process's validator is loaded; else start loading it in a background thread.
+
+    The worker's job checks this first, so that the long first load never runs inside the job's
+    transaction (on SQLite that transaction holds the write lock)."""
+    key = str(Path(cache_dir).resolve())
+    with _lock:
+        if key in _validators:
+            return True
+        if key not in _warming:
+            _warming[key] = threading.Thread(target=validator, args=(Path(cache_dir),), daemon=True, name="eforms-load")
+            _warming[key].start()
+    return False

@@ -5,13 +5,14 @@ from pathlib import Path
 
 import pytest
 
-from compete import ROOT
 from compete.notices import validation
+from config import Config
 
 
 @pytest.fixture(scope="session")
 def eforms_cache() -> Path:
-    return ROOT / "instance" / "eforms"
+    """The app's own cache folder, so that the worker job below finds the loaded validator."""
+    return Path(Config.EFORMS_CACHE_DIR)
 
 
 @pytest.fixture(scope="session")

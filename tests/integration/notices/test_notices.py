@@ -238,3 +238,14 @@ def test_the_notices_page_takes_the_same_queries_for_1_and_20_notices(app, clien
         counts.append(counter.count)
 
     assert counts[0] == counts[1]
+
+
+def test_the_worker_job_validates_waiting_notices(app, schematron):
+    from compete.notices.jobs import validate_notices
+
+    setup = make_setup()
+    db.session.add(settings_for(setup.competition))
+    notice = services.generate(setup.competition, setup.actor, KIND_CONTEST, documents_url=URL)
+
+    assert (notice.validated_at, validate_notices(), validate_notices()) == (None, 1, 0)
+    assert (notice.is_valid, notice.validation) == (True, {"xsd": [], "rules": []})
