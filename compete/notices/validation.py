@@ -10,6 +10,7 @@ well under a second.
 from __future__ import annotations
 
 import hashlib
+import os
 import threading
 from dataclasses import dataclass
 from functools import cache
@@ -82,7 +83,7 @@ def compiled_path(cache_dir: Path) -> Path:
     with PySaxonProcessor(license=False) as proc:
         xslt = proc.new_xslt30_processor().compile_stylesheet(stylesheet_file=str(PIPELINE))
         text = xslt.transform_to_string(source_file=str(SCHEMATRON))
-    partial = target.with_suffix(f".{threading.get_ident()}.tmp")
+    partial = target.with_suffix(f".{os.getpid()}-{threading.get_ident()}.tmp")
     partial.write_text(text, encoding="utf-8")
     partial.replace(target)  # atomic: two processes compiling at once both end with a whole file
     return target

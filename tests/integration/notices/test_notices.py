@@ -192,6 +192,8 @@ def test_the_officer_records_the_doffin_reference_of_a_valid_notice(app, client,
     assert (wrong.status_code, right.status_code) == (400, 303)
     assert (notice.doffin_reference, notice.published_on) == ("2026-123456", date(2026, 12, 2))
     assert "2026-123456" in index.get_data(as_text=True)
+    entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "notices.published")).one()
+    assert entry.after == {"doffin_reference": "2026-123456", "published_on": "2026-12-02"}
 
 
 def test_only_the_buyers_officers_reach_the_notices(app, client):
