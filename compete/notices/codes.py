@@ -7,7 +7,7 @@ import re
 
 from compete.core.i18n import lazy_gettext as _l
 
-CPV_RE = re.compile(r"^(\d{8})-(\d)$")
+CPV_RE = re.compile(r"^(\d{8})(?:-(\d))?$")
 CPV_WEIGHTS = (3, 7, 1, 3, 7, 1, 3, 7)
 # NUTS 2024 level-3 areas of Norway (the eForms rules accept level 3 only); "NO0" stands for the whole
 # country and is sent as the region "anywhere in the country" (anyw-cou).
@@ -60,9 +60,24 @@ def cpv_check_digit(code: str) -> int:
 
 
 def cpv_ok(value: str) -> bool:
-    """True for "73000000-2": eight digits, a dash and the right check digit."""
+    """True for "73000000-2": eight digits, a dash and the right check digit (see `normal_cpv`)."""
     match = CPV_RE.match(value)
-    return bool(match) and cpv_check_digit(match.group(1)) == int(match.group(2))
+    return bool(match and match.group(2)) and cpv_check_digit(match.group(1)) == int(match.group(2))
+
+
+def normal_cpv(value: str) -> str | None:
+    """ "73000000-2" or "73000000" → "73000000-2"; None for a wrong format or a wrong check digit.
+
+    The Publications Office notes that a few codes in the 2008 list carry a check digit that does not
+    follow the published rule (e.g. 03300000-2), and only the eight digits go into the notice: so the
+    officer may also type the eight digits alone, and the error names the digit the rule gives."""
+    match = CPV_RE.match(value)
+    if not match:
+        return None
+    digit = cpv_check_digit(match.group(1))
+    if match.group(2) is not None and int(match.group(2)) != digit:
+        return None
+    return f"{match.group(1)}-{digit}"
 
 
 def parse_cpv_list(text: str) -> list[str]:

@@ -10,7 +10,7 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp, Validatio
 
 from compete.accounts.forms import EMAIL_PATTERN
 from compete.core.i18n import lazy_gettext as _l
-from compete.notices.codes import BUYER_ACTIVITIES, BUYER_LEGAL_TYPES, NUTS_NAMES, cpv_ok, parse_cpv_list
+from compete.notices.codes import BUYER_ACTIVITIES, BUYER_LEGAL_TYPES, NUTS_NAMES, normal_cpv, parse_cpv_list
 from compete.notices.models import KIND_CONTEST, KIND_RESULT
 
 PHONE_PATTERN = r"^\+?[0-9 ]{5,20}$"
@@ -58,7 +58,7 @@ class ReviewBodyForm(AddressForm):
 class SettingsForm(FlaskForm):
     cpv_codes = StringField(
         _l("CPV codes"),
-        description=_l("The main code first, e.g. 85000000-9 73000000-2 (with the check digit)."),
+        description=_l("The main code first, e.g. 85000000-9 73000000-2 (the check digit may be left out)."),
         validators=[_required(_l("Enter at least one CPV code.")), Length(max=200)],
     )
     nuts_code = SelectField(_l("Place of performance"), choices=choices(NUTS_CHOICES), validate_choice=True)
@@ -80,10 +80,11 @@ class SettingsForm(FlaskForm):
     )
 
     def validate_cpv_codes(self, field):
-        codes = parse_cpv_list(field.data)
-        wrong = [code for code in codes if not cpv_ok(code)]
+        typed = parse_cpv_list(field.data)
+        wrong = [code for code in typed if normal_cpv(code) is None]
         if wrong:
             raise ValidationError(_l("Not a CPV code with a correct check digit: %(codes)s", codes=", ".join(wrong)))
+        codes = list(dict.fromkeys(normal_cpv(code) for code in typed))
         if not codes or len(codes) > 10:
             raise ValidationError(_l("Enter one to ten CPV codes."))
         field.codes = codes
