@@ -42,6 +42,8 @@ class Config:
     # Storage: "local" (default) or "s3".
     STORAGE_BACKEND = os.environ.get("STORAGE_BACKEND", "local")
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))
+    # The eForms Schematron compiled to XSLT (compete/notices/validation.py), keyed by SDK version and hash.
+    EFORMS_CACHE_DIR = os.environ.get("EFORMS_CACHE_DIR", str(INSTANCE_DIR / "eforms"))
     S3_BUCKET = os.environ.get("S3_BUCKET", "")
     S3_REGION = os.environ.get("S3_REGION", "eu-north-1")
     S3_ENDPOINT_URL = os.environ.get("S3_ENDPOINT_URL") or None

@@ -23,6 +23,7 @@ DOMAINS = (
     "innsyn",
     "identity",
     "api",
+    "notices",
 )
 
 

@@ -34,6 +34,12 @@ def csv_bytes(header: Sequence, rows: Iterable[Sequence], *, bom: bool = False) 
     return (("\ufeff" if bom else "") + out.getvalue()).encode("utf-8")
 
 
+def _line_ends(values: list) -> list:
+    """Line breaks as LF in cells: an XML reader turns a bare CR into LF anyway, but openpyxl writes CR as
+    `&#13;` when lxml is installed, so normalise here and get the same file with or without lxml."""
+    return [v.replace("\r\n", "\n").replace("\r", "\n") if isinstance(v, str) else v for v in values]
+
+
 def xlsx_bytes(sheets: Iterable[tuple[str, Sequence, Iterable[Sequence]]]) -> bytes:
     """A workbook with one sheet per (title, header, rows): bold frozen header, wrapped text."""
     from openpyxl import Workbook
@@ -43,11 +49,11 @@ def xlsx_bytes(sheets: Iterable[tuple[str, Sequence, Iterable[Sequence]]]) -> by
     for index, (title, header, rows) in enumerate(sheets):
         sheet = book.active if index == 0 else book.create_sheet()
         sheet.title = title[:31]
-        sheet.append(guarded(header))
+        sheet.append(_line_ends(guarded(header)))
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for row in rows:
-            sheet.append(guarded(row))
+            sheet.append(_line_ends(guarded(row)))
         for row in sheet.iter_rows():
             for cell in row:
                 if cell.data_type == "f":  # nothing written here may become a formula

@@ -107,6 +107,12 @@ def build_world() -> World:
         subject="Alle idéskisser og juryens protokoll",
     )
 
+    from compete.notices import demo as notices_demo
+    from compete.notices import services as notices_services
+
+    db.session.add(notices_demo.settings_for(world.competition))
+    eforms_notice = notices_services.generate(world.competition, world.officer, "cn-desg", documents_url="http://x/c")
+
     admin = make_user(is_admin=True)
     other_user, other_org = make_participant()
     entry = world.entries[0]
@@ -142,6 +148,7 @@ def build_world() -> World:
         "clarification_id": clarification.id,
         "claim_id": 1,
         "request_id": innsyn_request.id,
+        "eforms_id": eforms_notice.id,
         "token": "not-a-token",
         "code_language": "en",
         "filename": "css/app.css",
