@@ -20,7 +20,8 @@ NOT_TEXT = re.compile(
     r"password_hash|.*sha256|.*storage_key|.*content_type|hash|prev_hash|ip|idempotency_key|status|state|"
     r"allowed_types|aggregation_method|tie_break_rule|target_type|target_id|actor_email|action|outcome|"
     r"eligibility_category|foreign_registration|contractor_registration|invoice_reference|subject|"
-    r"body_text|body_html|last_error|session_token|request_id|.*_hash|.*token)$"
+    r"body_text|body_html|last_error|session_token|request_id|.*_hash|.*token|.*_uuid|nuts_code|org_form_code|"
+    r"buyer_legal_type|buyer_activity|prefix|provider)$"
 )
 SKIP_TABLES = {"audit_entries", "audit_head", "outbox_messages", "login_attempts", "late_attempts"}
 JSON_TEXT = {"draft_content", "content", "descriptors"}

@@ -285,7 +285,17 @@ def test_staff_log_in_with_their_buyers_provider_after_confirming_once(client, p
     confirmed = client.get(link_path(outbox("identity/link")[0], "/login/oidc/confirm/"))
     assert confirmed.status_code == 302
     [identity] = identities()
-    assert (identity.user_id, identity.provider, identity.subject) == (officer.id, f"org:{buyer.id}", "entra-oid-1")
+    # The key names the provider row ("org:<provider id>"), not the organisation.
+    from compete.identity.models import OrgIdentityProvider, org_provider_key
+
+    provider_row = db.session.scalars(
+        select(OrgIdentityProvider).where(OrgIdentityProvider.organisation_id == buyer.id)
+    ).one()
+    assert (identity.user_id, identity.provider, identity.subject) == (
+        officer.id,
+        org_provider_key(provider_row.id),
+        "entra-oid-1",
+    )
     assert logged_in_user_id(client) == officer.get_id()
 
     client.post("/logout")
