@@ -205,16 +205,25 @@ def robustness(totals: Totals, n: int, method: str = "mean", scale=(0, 10), tie_
             normalised = gather(normalise(totals, scale))
         return normalised
 
-    baseline = frozenset(_top_n(_aggregate_cells(cells_for(method), method), tie_break, n))
+    source = cells_for(method)
+    full = _aggregate_cells(source, method)
+    baseline = frozenset(_top_n(full, tie_break, n))
     by_method = {}
     for other in METHODS:
         chosen = (
             baseline if other == method else frozenset(_top_n(_aggregate_cells(cells_for(other), other), tie_break, n))
         )
         by_method[other] = (chosen, chosen == baseline)
+    # Leaving a juror out changes only the entries in their row: start from the full aggregate.
     leave_one_out = {}
-    for juror in totals:
-        chosen = frozenset(_top_n(_aggregate_cells(cells_for(method), method, left_out=juror), tie_break, n))
+    for juror, row in totals.items():
+        without = dict(full)
+        changed = {entry: source[entry] for entry in row}
+        without.update(_aggregate_cells(changed, method, left_out=juror))
+        for entry in row:
+            if source[entry][0] == (juror,):
+                del without[entry]
+        chosen = frozenset(_top_n(without, tie_break, n))
         leave_one_out[juror] = (chosen, chosen == baseline)
     spread = {}
     for entry, (_jurors, cells) in raw.items():

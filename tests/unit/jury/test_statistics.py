@@ -155,7 +155,7 @@ def _robustness_by_ranking(totals, n, method="mean", scale=(0, 10), tie_break=No
 
 
 @pytest.mark.parametrize("method", st.METHODS)
-@pytest.mark.parametrize("seed", range(12))
+@pytest.mark.parametrize("seed", range(30))
 def test_robustness_matches_ranking_every_variant(method, seed):
     import random
 
