@@ -8,7 +8,10 @@ from compete.core import formatting
 
 def _babel_context():
     """Flask-Babel's per-request namespace (None outside an app context)."""
-    return g.get("_flask_babel") if g else None
+    try:
+        return g._get_current_object().get("_flask_babel")  # one context lookup, not two
+    except RuntimeError:
+        return None
 
 
 def _translations():
