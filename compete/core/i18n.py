@@ -6,6 +6,9 @@ value interpolated into it (an organisation or stage name) as safe HTML. The laz
 escape themselves instead; every module imports `_l` from here (ruff bans flask_babel's own).
 """
 
+from functools import lru_cache
+
+from babel import Locale
 from flask import current_app, request, session
 from flask_babel import gettext, ngettext, pgettext
 from flask_babel.speaklater import LazyString
@@ -32,16 +35,23 @@ def lazy_pgettext(context: str, string: str, **variables) -> LazyText:
     return LazyText(pgettext, context, string, **variables)
 
 
-def select_locale() -> str:
+@lru_cache(maxsize=16)
+def _parsed(code: str) -> Locale:
+    """One Locale per language code for the process: Flask-Babel would parse the code again on
+    every request, and parsing looks for the locale's data file on disk."""
+    return Locale.parse(code)
+
+
+def select_locale() -> Locale:
     languages = current_app.config["LANGUAGES"]
     chosen = session.get("lang") if request else None
     if chosen in languages:
-        return chosen
+        return _parsed(chosen)
     if current_user and getattr(current_user, "is_authenticated", False):
         preferred = getattr(current_user, "language", None)
         if preferred in languages:
-            return preferred
-    return current_app.config["BABEL_DEFAULT_LOCALE"]
+            return _parsed(preferred)
+    return _parsed(current_app.config["BABEL_DEFAULT_LOCALE"])
 
 
 def select_timezone() -> str:

@@ -129,22 +129,106 @@ class Robustness:
         return all(same for _, same in self.by_method.values()) and all(same for _, same in self.leave_one_out.values())
 
 
+def _top_n(aggregated: Mapping, tie_break: Mapping | None, n: int, precision: int = 9) -> set:
+    """top(rank(aggregated, tie_break), n) without building the ranking: the members of every group of
+    equal (total, tie-break) whose first position is at most n."""
+    tie_break = tie_break or {}
+    keyed = {
+        entry: (
+            total is None,
+            -(round(total, precision) if total is not None else 0),
+            -tie_break.get(entry, 0),
+        )
+        for entry, total in aggregated.items()
+    }
+    chosen: set = set()
+    previous = None
+    for position, entry in enumerate(sorted(aggregated, key=keyed.__getitem__)):
+        key = keyed[entry]
+        if key != previous:
+            if position >= n:
+                break
+            previous = key
+        chosen.add(entry)
+    return chosen
+
+
+def _aggregate_cells(cells_by_entry: Mapping, method: str, left_out=None) -> dict:
+    """aggregate() over cells already gathered per entry as (juror, value) in juror order, leaving
+    out one juror's cells; entries that only that juror had a row for are dropped, as aggregate()
+    over the remaining jurors' rows would."""
+    result = {}
+    for entry, (jurors, cells) in cells_by_entry.items():
+        if left_out is not None:
+            if jurors == (left_out,):
+                continue
+            cells = [value for juror, value in cells if juror != left_out]
+        else:
+            cells = [value for _, value in cells]
+        if not cells:
+            result[entry] = None
+        elif method == "median":
+            result[entry] = statistics.median(cells)
+        else:
+            result[entry] = statistics.fmean(cells)
+    return result
+
+
 def robustness(totals: Totals, n: int, method: str = "mean", scale=(0, 10), tie_break=None) -> Robustness:
-    """Does the top `n` stay the same under every method and when any single juror is left out?"""
-    baseline = frozenset(top(rank(aggregate(totals, method, scale), tie_break), n))
+    """Does the top `n` stay the same under every method and when any single juror is left out?
+
+    The same results as ranking aggregate() of every variant, computed from the cells gathered once
+    per entry (a juror's normalised totals do not depend on the other jurors, so normalising once
+    serves every leave-one-out variant)."""
+    if method not in METHODS:
+        raise ValueError(f"unknown method {method!r}")
+
+    def gather(source: Totals) -> dict:
+        # entry -> (jurors with a row for it, [(juror, value) for values that are not None])
+        rows: dict = {}
+        for juror, row in source.items():
+            for entry, value in row.items():
+                jurors, cells = rows.setdefault(entry, ([], []))
+                jurors.append(juror)
+                if value is not None:
+                    cells.append((juror, value))
+        return {entry: (tuple(jurors), cells) for entry, (jurors, cells) in rows.items()}
+
+    raw = gather(totals)
+    normalised = None
+
+    def cells_for(chosen_method: str) -> dict:
+        nonlocal normalised
+        if chosen_method != "normalised":
+            return raw
+        if normalised is None:
+            normalised = gather(normalise(totals, scale))
+        return normalised
+
+    source = cells_for(method)
+    full = _aggregate_cells(source, method)
+    baseline = frozenset(_top_n(full, tie_break, n))
     by_method = {}
     for other in METHODS:
-        chosen = frozenset(top(rank(aggregate(totals, other, scale), tie_break), n))
+        chosen = (
+            baseline if other == method else frozenset(_top_n(_aggregate_cells(cells_for(other), other), tie_break, n))
+        )
         by_method[other] = (chosen, chosen == baseline)
+    # Leaving a juror out changes only the entries in their row: start from the full aggregate.
     leave_one_out = {}
-    for juror in totals:
-        rest = {j: row for j, row in totals.items() if j != juror}
-        chosen = frozenset(top(rank(aggregate(rest, method, scale), tie_break), n))
+    for juror, row in totals.items():
+        without = dict(full)
+        changed = {entry: source[entry] for entry in row}
+        without.update(_aggregate_cells(changed, method, left_out=juror))
+        for entry in row:
+            if source[entry][0] == (juror,):
+                del without[entry]
+        chosen = frozenset(_top_n(without, tie_break, n))
         leave_one_out[juror] = (chosen, chosen == baseline)
     spread = {}
-    for entry in entries_of(totals):
-        cells = _cells(totals, entry)
-        spread[entry] = (min(cells), max(cells)) if cells else (None, None)
+    for entry, (_jurors, cells) in raw.items():
+        values = [value for _, value in cells]
+        spread[entry] = (min(values), max(values)) if values else (None, None)
     return Robustness(n, baseline, by_method, leave_one_out, spread)
 
 

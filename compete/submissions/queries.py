@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import defer, joinedload, selectinload
 
 from compete.accounts.models import Membership, Organisation, User
 from compete.competitions.models import Competition, Stage
@@ -29,6 +29,21 @@ def submission_by_id(submission_id: int) -> Submission | None:
             selectinload(Submission.stage).selectinload(Stage.fields),
             selectinload(Submission.stage).selectinload(Stage.file_slots),
             selectinload(Submission.organisation),
+        )
+    ).first()
+
+
+def submission_for_receipt(submission_id: int) -> Submission | None:
+    """A submission with what its receipt and the permission check read (stage, competition,
+    organisation) in one query; not its draft nor the stage's template."""
+    return db.session.scalars(
+        select(Submission)
+        .where(Submission.id == submission_id)
+        .options(
+            joinedload(Submission.stage).joinedload(Stage.competition),
+            joinedload(Submission.organisation),
+            defer(Submission.draft_content),
+            defer(Submission.draft_secret_fields),
         )
     ).first()
 
@@ -65,11 +80,16 @@ def submission_by_code(stage: Stage, code: str) -> Submission | None:
     ).first()
 
 
-def version(submission: Submission, number: int) -> SubmissionVersion | None:
+def version(submission: Submission, number: int, *, receipt_only: bool = False) -> SubmissionVersion | None:
+    """A version with its attachments; `receipt_only` leaves its content for a later read (a receipt
+    shows hashes, not the content)."""
+    options = [selectinload(SubmissionVersion.attachments)]
+    if receipt_only:
+        options += [defer(SubmissionVersion.content), defer(SubmissionVersion.secret_fields)]
     return db.session.scalars(
         select(SubmissionVersion)
         .where(SubmissionVersion.submission_id == submission.id, SubmissionVersion.number == number)
-        .options(selectinload(SubmissionVersion.attachments))
+        .options(*options)
     ).first()
 
 

@@ -60,7 +60,7 @@ def _nav_context() -> dict:
     """Memberships and the switcher for the header; computed once per request."""
     if "accounts_nav" not in g:
         memberships = queries.memberships_of(current_user) if can_act(current_user) else []
-        acting = queries.acting_organisation(current_user) if memberships else None
+        acting = queries.acting_organisation(current_user, memberships) if memberships else None
         form = None
         if len(memberships) > 1:
             form = SwitchForm(formdata=None, org_id=acting.id if acting else None, next=request.full_path.rstrip("?"))

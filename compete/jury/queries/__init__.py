@@ -203,6 +203,34 @@ def visible_ranking(ranked: list[statistics.Ranked], hidden: set) -> list[statis
     ]
 
 
+def entry_labels(stage: Stage) -> dict[int, tuple[str, str]]:
+    """Entry id -> (code, organisation name) for `entries(stage)`, as plain columns: the ranking
+    names 300 entries and needs neither their drafts nor ORM objects."""
+    from compete.accounts.models import Organisation
+
+    rows = db.session.execute(
+        select(Submission.id, Submission.code, Organisation.name)
+        .join(Organisation, Organisation.id == Submission.organisation_id)
+        .where(
+            Submission.stage_id == stage.id,
+            Submission.status == SubmissionStatus.SUBMITTED,
+            Submission.eligibility == Eligibility.ELIGIBLE,
+        )
+        .order_by(Submission.code)
+    )
+    return {entry_id: (code, name) for entry_id, code, name in rows}
+
+
+def tie_codes(ranked: list[statistics.Ranked], labels: dict) -> dict:
+    """Entry -> (codes it is tied with, codes it has an equal total with), each joined by ", "
+    (an unknown entry is named by its id), for the rows that have any."""
+
+    def names(ids: tuple) -> str:
+        return ", ".join(str(labels[t][0]) if t in labels else str(t) for t in ids)
+
+    return {r.entry: (names(r.tied_with), names(r.broken_tie_with)) for r in ranked if r.tied_with or r.broken_tie_with}
+
+
 def redacted(report: dict, hidden_codes: set[str]) -> dict:
     """The report as a juror may read it (R22): rows of entries hidden from them are left out and
     the other ranks counted among what is shown (see `visible_ranking`); the hidden codes appear

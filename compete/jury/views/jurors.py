@@ -223,7 +223,7 @@ def ranking(stage_id: int):
     if redirect_to is not None:
         return redirect_to
     ranked, juror_totals, tie_break = queries.ranking_and_totals(stage)
-    entries = {e.id: e for e in queries.entries(stage)}
+    labels = queries.entry_labels(stage)
     robust = (
         statistics.robustness(
             juror_totals,
@@ -241,12 +241,14 @@ def ranking(stage_id: int):
         juror: {entry: total for entry, total in row.items() if entry not in hidden}
         for juror, row in juror_totals.items()
     }
+    visible = queries.visible_ranking(ranked, hidden)
     return render_template(
         "jury/ranking.html",
         hidden_count=len(hidden),
         stage=stage,
-        ranked=queries.visible_ranking(ranked, hidden),
-        entries=entries,
+        ranked=visible,
+        labels=labels,
+        ties=queries.tie_codes(visible, labels),
         robust=robust,
         alpha=alpha,
         seats=seats,

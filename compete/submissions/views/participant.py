@@ -303,12 +303,12 @@ def withdraw(submission_id: int):
 
 
 def _visible_version(submission_id: int, number: int):
-    submission = queries.submission_by_id(submission_id)
+    submission = queries.submission_for_receipt(submission_id)
     if submission is None:
         abort(404)
     if not permissions.can_view_submission(current_user, submission):
         abort(403)
-    version = queries.version(submission, number)
+    version = queries.version(submission, number, receipt_only=True)
     if version is None:
         abort(404)
     return submission, version

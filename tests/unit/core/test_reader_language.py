@@ -59,3 +59,23 @@ def test_the_audit_verification_reason_is_in_the_readers_language(app, clock):
 
     assert (result.reason, result.code) == ("content was altered", "altered")
     assert (nb, nn, en) == ("innholdet er endret", "innhaldet er endra", "its content was altered")
+
+
+def test_templates_follow_a_forced_locale_and_back(app):
+    """Templates keep the catalogue for the request (a speed-up), yet a locale forced for an
+    e-mail or a package, and the one after it, translate in their own language."""
+    from flask import render_template_string
+    from flask_babel import force_locale
+
+    page = "{{ _('Withdrawn') }}|{{ ngettext('%(num)s day', '%(num)s days', 2) }}|{{ 1.5|decimal(1) }}"
+    with app.test_request_context("/"):
+        before = render_template_string(page)
+        with force_locale("en"):
+            forced = render_template_string(page)
+            with force_locale("nb"):
+                inner = render_template_string(page)
+            forced_again = render_template_string(page)
+        after = render_template_string(page)
+    assert forced == forced_again == "Withdrawn|2 days|1.5"
+    assert before == after == inner
+    assert before.startswith("Trukket|") and before.endswith("|1,5")

@@ -134,3 +134,45 @@ def test_robustness_detects_instability():
     assert result.baseline == {"P", "R"}
     assert result.leave_one_out["b"] == (frozenset({"P", "Q"}), False)
     assert result.stable is False
+
+
+def _robustness_by_ranking(totals, n, method="mean", scale=(0, 10), tie_break=None):
+    """The definition robustness() follows: rank every variant in full and take its top n."""
+
+    def chosen(rows, how):
+        return frozenset(st.top(st.rank(st.aggregate(rows, how, scale), tie_break), n))
+
+    baseline = chosen(totals, method)
+    by_method = {m: (c, c == baseline) for m in st.METHODS for c in [chosen(totals, m)]}
+    leave_one_out = {
+        j: (c, c == baseline) for j in totals for c in [chosen({k: r for k, r in totals.items() if k != j}, method)]
+    }
+    spread = {}
+    for entry in st.entries_of(totals):
+        cells = [row[entry] for row in totals.values() if row.get(entry) is not None]
+        spread[entry] = (min(cells), max(cells)) if cells else (None, None)
+    return baseline, by_method, leave_one_out, spread
+
+
+@pytest.mark.parametrize("method", st.METHODS)
+@pytest.mark.parametrize("seed", range(30))
+def test_robustness_matches_ranking_every_variant(method, seed):
+    import random
+
+    rng = random.Random(seed)
+    jurors, entries = rng.randint(1, 6), rng.randint(1, 25)
+    totals = {}
+    for j in range(jurors):
+        row = {}
+        for e in rng.sample(range(entries), rng.randint(0, entries)):
+            # coarse values make many ties; some cells are None (scored by nobody / conflicted)
+            row[f"e{e}"] = None if rng.random() < 0.1 else rng.randint(0, 4) * 2.5
+        totals[f"j{j}"] = row
+    tie_break = {f"e{e}": rng.randint(0, 2) for e in range(entries) if rng.random() < 0.5}
+    n = rng.randint(1, entries + 2)
+    result = st.robustness(totals, n, method, (0, 10), tie_break=tie_break)
+    baseline, by_method, leave_one_out, spread = _robustness_by_ranking(totals, n, method, (0, 10), tie_break)
+    assert result.baseline == baseline
+    assert result.by_method == by_method
+    assert result.leave_one_out == leave_one_out
+    assert result.spread == spread
