@@ -42,6 +42,20 @@ def entries(stage: Stage) -> list[Submission]:
     )
 
 
+def entry_by_code(stage: Stage, code: str) -> Submission | None:
+    """One of `entries(stage)` by its code, or None: one row, not the whole list."""
+    return db.session.scalars(
+        select(Submission)
+        .where(
+            Submission.stage_id == stage.id,
+            Submission.code == code,
+            Submission.status == SubmissionStatus.SUBMITTED,
+            Submission.eligibility == Eligibility.ELIGIBLE,
+        )
+        .options(joinedload(Submission.organisation))
+    ).first()
+
+
 def active_seats(stage: Stage) -> list[JurySeat]:
     return list(
         db.session.scalars(
@@ -421,8 +435,9 @@ from compete.jury.queries.clarifications import (  # noqa: E402, F401
     clarifications_for_user,
     clarifications_of_stage,
 )
-from compete.jury.queries.seats import (  # noqa: E402, F401 - they read entries() and assignment_plan() above
+from compete.jury.queries.seats import (  # noqa: E402, F401 - they read cleared() above
     LOCKED_STATES,
+    QueueEntry,
     QueueItem,
     next_in_queue,
     seat_queue,
