@@ -152,13 +152,13 @@ def entry(stage_id: int, code: str):
             flash(_("Your scorecard was submitted. Here is the next entry in your queue."), "success")
             return redirect(url_for("jury.entry", stage_id=stage.id, code=following.entry.code))
     version = submission.current_version
-    record_access(current_user, submission, "viewed", version=version, role=seat.role.value)
-    db.session.commit()
     scores = {s.criterion_id: s for s in card.scores} if card else {}
     queue_items = queries.seat_queue(seat)
     position = next((i for i, item in enumerate(queue_items, 1) if item.entry.id == submission.id), None)
     following = queries.next_in_queue(queue_items, submission.id)
-    return render_template(
+    # Rendered before the view is recorded (R41) and committed: the commit would expire every
+    # object the page reads and make it load them all again.
+    page = render_template(
         "jury/entry.html",
         position=position,
         queue_length=len(queue_items),
@@ -175,6 +175,9 @@ def entry(stage_id: int, code: str):
         form=EmptyForm(),
         ask_form=AskForm(),
     )
+    record_access(current_user, submission, "viewed", version=version, role=seat.role.value)
+    db.session.commit()
+    return page
 
 
 @bp.get("/jury/stages/<int:stage_id>/entries/<code>/files/<int:attachment_id>")
