@@ -122,7 +122,6 @@ def entry(stage_id: int, code: str):
     submission = _entry(stage, code)
     if not services.can_see(seat, submission):
         abort(403)
-    card = queries.scorecard(seat, submission)
     assigned = queries.is_assigned(seat, submission)
     if request.method == "POST":
         if not assigned:
@@ -142,15 +141,17 @@ def entry(stage_id: int, code: str):
             _refused(exc)
         else:
             db.session.commit()
+            # stage_id, not stage.id: the commit expired the stage, and reading it would load it again.
             if request.form.get("action") != "submit":
                 flash(_("Your draft scores were saved."), "success")
-                return redirect(url_for("jury.entry", stage_id=stage.id, code=code))
+                return redirect(url_for("jury.entry", stage_id=stage_id, code=code))
             following = queries.next_in_queue(queries.seat_queue(seat), submission.id)
             if following is None:
                 flash(_("Your scorecard was submitted. You have scored every entry in your queue."), "success")
-                return redirect(url_for("jury.queue", stage_id=stage.id))
+                return redirect(url_for("jury.queue", stage_id=stage_id))
             flash(_("Your scorecard was submitted. Here is the next entry in your queue."), "success")
-            return redirect(url_for("jury.entry", stage_id=stage.id, code=following.entry.code))
+            return redirect(url_for("jury.entry", stage_id=stage_id, code=following.entry.code))
+    card = queries.scorecard(seat, submission)
     version = submission.current_version
     scores = {s.criterion_id: s for s in card.scores} if card else {}
     queue_items = queries.seat_queue(seat)
