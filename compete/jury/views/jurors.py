@@ -171,6 +171,11 @@ def entry(stage_id: int, code: str):
         version=version,
         card=card,
         scores=scores,
+        # Each criterion's points with their anchoring descriptor, built here: cheaper than in the loop.
+        scales={
+            c.id: [(point, c.descriptors.get(str(point))) for point in range(c.scale_min, c.scale_max + 1)]
+            for c in stage.criteria
+        },
         assigned=assigned,
         clarifications=queries.clarifications_for(submission),
         form=EmptyForm(),
