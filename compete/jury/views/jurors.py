@@ -122,9 +122,8 @@ def entry(stage_id: int, code: str):
     submission = _entry(stage, code)
     if not services.can_see(seat, submission):
         abort(403)
-    assigned = queries.is_assigned(seat, submission)
     if request.method == "POST":
-        if not assigned:
+        if not queries.is_assigned(seat, submission):
             abort(403)
         if not EmptyForm().validate_on_submit():
             abort(400)
@@ -157,6 +156,9 @@ def entry(stage_id: int, code: str):
     queue_items = queries.seat_queue(seat)
     position = next((i for i, item in enumerate(queue_items, 1) if item.entry.id == submission.id), None)
     following = queries.next_in_queue(queue_items, submission.id)
+    # The queue holds the eligible entries assigned to this juror that their declaration clears,
+    # and can_see() above cleared this one: it is assigned exactly when it is in the queue.
+    assigned = position is not None
     # Rendered before the view is recorded (R41) and committed: the commit would expire every
     # object the page reads and make it load them all again.
     page = render_template(
