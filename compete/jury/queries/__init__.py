@@ -76,9 +76,16 @@ def declaration(seat: JurySeat, submission: Submission) -> EntryDeclaration | No
 
 
 def scorecard(seat: JurySeat, submission: Submission) -> Scorecard | None:
-    return db.session.scalars(
-        select(Scorecard).where(Scorecard.seat_id == seat.id, Scorecard.submission_id == submission.id)
-    ).first()
+    """The juror's scorecard for the entry with its scores, in one statement."""
+    return (
+        db.session.scalars(
+            select(Scorecard)
+            .where(Scorecard.seat_id == seat.id, Scorecard.submission_id == submission.id)
+            .options(joinedload(Scorecard.scores))
+        )
+        .unique()
+        .first()
+    )
 
 
 def totals(stage: Stage) -> tuple[dict, dict]:
