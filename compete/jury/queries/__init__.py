@@ -42,6 +42,20 @@ def entries(stage: Stage) -> list[Submission]:
     )
 
 
+def entry_by_code(stage: Stage, code: str) -> Submission | None:
+    """One of `entries(stage)` by its code, or None: one row, not the whole list."""
+    return db.session.scalars(
+        select(Submission)
+        .where(
+            Submission.stage_id == stage.id,
+            Submission.code == code,
+            Submission.status == SubmissionStatus.SUBMITTED,
+            Submission.eligibility == Eligibility.ELIGIBLE,
+        )
+        .options(joinedload(Submission.organisation))
+    ).first()
+
+
 def active_seats(stage: Stage) -> list[JurySeat]:
     return list(
         db.session.scalars(
@@ -62,9 +76,16 @@ def declaration(seat: JurySeat, submission: Submission) -> EntryDeclaration | No
 
 
 def scorecard(seat: JurySeat, submission: Submission) -> Scorecard | None:
-    return db.session.scalars(
-        select(Scorecard).where(Scorecard.seat_id == seat.id, Scorecard.submission_id == submission.id)
-    ).first()
+    """The juror's scorecard for the entry with its scores, in one statement."""
+    return (
+        db.session.scalars(
+            select(Scorecard)
+            .where(Scorecard.seat_id == seat.id, Scorecard.submission_id == submission.id)
+            .options(joinedload(Scorecard.scores))
+        )
+        .unique()
+        .first()
+    )
 
 
 def totals(stage: Stage) -> tuple[dict, dict]:
@@ -449,8 +470,9 @@ from compete.jury.queries.clarifications import (  # noqa: E402, F401
     clarifications_for_user,
     clarifications_of_stage,
 )
-from compete.jury.queries.seats import (  # noqa: E402, F401 - they read entries() and assignment_plan() above
+from compete.jury.queries.seats import (  # noqa: E402, F401 - they read cleared() above
     LOCKED_STATES,
+    QueueEntry,
     QueueItem,
     next_in_queue,
     seat_queue,

@@ -5,56 +5,74 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from typing import NamedTuple
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from compete.extensions import db
 from compete.jury.models import (
     Assignment,
     AssignmentMode,
+    AssignmentPlan,
     ConsensusRemark,
     EntryDeclaration,
     JurySeat,
     ReportApproval,
     Scorecard,
 )
-from compete.jury.queries import assignment_plan, entries
+from compete.jury.queries import cleared
 from compete.jury.queries.clarifications import clarifications_for
-from compete.submissions.models import Submission
+from compete.submissions.models import Eligibility, Submission, SubmissionStatus
+
+
+class QueueEntry(NamedTuple):
+    """What a queue needs of an entry: its id and its code (never its content)."""
+
+    id: int
+    code: str
 
 
 @dataclass
 class QueueItem:
     """One entry in a juror's own queue, with the state of their scorecard for it."""
 
-    entry: Submission
+    entry: QueueEntry
     card_state: str  # "submitted", "draft" or "not_started"
 
 
 def seat_queue(seat: JurySeat) -> list[QueueItem]:
     """The entries this juror scores, in their own fixed shuffled order (so that jurors do not all
     read the entries in the same order), with their scorecards' state. Follows the assignment and
-    leaves out conflicted and undeclared entries (R22). Four queries whatever the size."""
-    evaluated = entries(seat.stage)
-    cleared = {
-        d.submission_id
-        for d in db.session.scalars(select(EntryDeclaration).where(EntryDeclaration.seat_id == seat.id))
-        if d.conflicted is False
-    }
-    plan = assignment_plan(seat.stage)
-    if plan is not None and plan.mode == AssignmentMode.PER_ENTRY:
-        cleared &= set(db.session.scalars(select(Assignment.submission_id).where(Assignment.seat_id == seat.id)))
-    cards = dict(
-        db.session.execute(
-            select(Scorecard.submission_id, Scorecard.submitted_at).where(Scorecard.seat_id == seat.id)
-        ).all()
+    leaves out conflicted and undeclared entries (R22). One query of ids and codes whatever the size."""
+    per_entry_plan = (
+        select(AssignmentPlan.id)
+        .where(AssignmentPlan.stage_id == seat.stage_id, AssignmentPlan.mode == AssignmentMode.PER_ENTRY)
+        .exists()
     )
-    mine = [e for e in evaluated if e.id in cleared]
-    random.Random(f"{seat.id}:{seat.stage_id}").shuffle(mine)
-    return [
-        QueueItem(e, "not_started" if e.id not in cards else ("submitted" if cards[e.id] else "draft")) for e in mine
+    assigned = select(Assignment.submission_id).where(Assignment.seat_id == seat.id)
+    rows = db.session.execute(
+        select(Submission.id, Submission.code, Scorecard.id, Scorecard.submitted_at)
+        .join(
+            EntryDeclaration,
+            (EntryDeclaration.submission_id == Submission.id) & (EntryDeclaration.seat_id == seat.id),
+        )
+        .outerjoin(Scorecard, (Scorecard.submission_id == Submission.id) & (Scorecard.seat_id == seat.id))
+        .where(
+            Submission.stage_id == seat.stage_id,
+            Submission.status == SubmissionStatus.SUBMITTED,
+            Submission.eligibility == Eligibility.ELIGIBLE,
+            cleared(),
+            or_(~per_entry_plan, Submission.id.in_(assigned)),
+        )
+        .order_by(Submission.code)
+    ).all()
+    mine = [
+        (QueueEntry(entry_id, code), "not_started" if card_id is None else ("submitted" if submitted else "draft"))
+        for entry_id, code, card_id, submitted in rows
     ]
+    random.Random(f"{seat.id}:{seat.stage_id}").shuffle(mine)
+    return [QueueItem(entry, state) for entry, state in mine]
 
 
 def next_in_queue(queue: list[QueueItem], submission_id: int) -> QueueItem | None:

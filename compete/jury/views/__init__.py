@@ -73,7 +73,7 @@ def _my_seat(stage: Stage) -> JurySeat:
 
 
 def _entry(stage: Stage, code: str) -> Submission:
-    entry = next((e for e in queries.entries(stage) if e.code == code), None)
+    entry = queries.entry_by_code(stage, code)
     if entry is None:
         abort(404)
     return entry

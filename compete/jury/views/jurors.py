@@ -122,10 +122,8 @@ def entry(stage_id: int, code: str):
     submission = _entry(stage, code)
     if not services.can_see(seat, submission):
         abort(403)
-    card = queries.scorecard(seat, submission)
-    assigned = queries.is_assigned(seat, submission)
     if request.method == "POST":
-        if not assigned:
+        if not queries.is_assigned(seat, submission):
             abort(403)
         if not EmptyForm().validate_on_submit():
             abort(400)
@@ -142,23 +140,28 @@ def entry(stage_id: int, code: str):
             _refused(exc)
         else:
             db.session.commit()
+            # stage_id, not stage.id: the commit expired the stage, and reading it would load it again.
             if request.form.get("action") != "submit":
                 flash(_("Your draft scores were saved."), "success")
-                return redirect(url_for("jury.entry", stage_id=stage.id, code=code))
+                return redirect(url_for("jury.entry", stage_id=stage_id, code=code))
             following = queries.next_in_queue(queries.seat_queue(seat), submission.id)
             if following is None:
                 flash(_("Your scorecard was submitted. You have scored every entry in your queue."), "success")
-                return redirect(url_for("jury.queue", stage_id=stage.id))
+                return redirect(url_for("jury.queue", stage_id=stage_id))
             flash(_("Your scorecard was submitted. Here is the next entry in your queue."), "success")
-            return redirect(url_for("jury.entry", stage_id=stage.id, code=following.entry.code))
+            return redirect(url_for("jury.entry", stage_id=stage_id, code=following.entry.code))
+    card = queries.scorecard(seat, submission)
     version = submission.current_version
-    record_access(current_user, submission, "viewed", version=version, role=seat.role.value)
-    db.session.commit()
     scores = {s.criterion_id: s for s in card.scores} if card else {}
     queue_items = queries.seat_queue(seat)
     position = next((i for i, item in enumerate(queue_items, 1) if item.entry.id == submission.id), None)
     following = queries.next_in_queue(queue_items, submission.id)
-    return render_template(
+    # The queue holds the eligible entries assigned to this juror that their declaration clears,
+    # and can_see() above cleared this one: it is assigned exactly when it is in the queue.
+    assigned = position is not None
+    # Rendered before the view is recorded (R41) and committed: the commit would expire every
+    # object the page reads and make it load them all again.
+    page = render_template(
         "jury/entry.html",
         position=position,
         queue_length=len(queue_items),
@@ -170,11 +173,19 @@ def entry(stage_id: int, code: str):
         version=version,
         card=card,
         scores=scores,
+        # Each criterion's points with their anchoring descriptor, built here: cheaper than in the loop.
+        scales={
+            c.id: [(point, c.descriptors.get(str(point))) for point in range(c.scale_min, c.scale_max + 1)]
+            for c in stage.criteria
+        },
         assigned=assigned,
         clarifications=queries.clarifications_for(submission),
         form=EmptyForm(),
         ask_form=AskForm(),
     )
+    record_access(current_user, submission, "viewed", version=version, role=seat.role.value)
+    db.session.commit()
+    return page
 
 
 @bp.get("/jury/stages/<int:stage_id>/entries/<code>/files/<int:attachment_id>")

@@ -142,3 +142,32 @@ def _counts(client, count_queries, n):
 
 def test_seats_queue_and_entry_pages_take_a_constant_number_of_queries(client, app, count_queries):
     assert _counts(client, count_queries, 2) == _counts(client, count_queries, 7)
+
+
+def test_under_a_per_entry_plan_only_the_assigned_entries_offer_a_scorecard(client, jury):
+    from compete.core.time import now
+    from compete.jury.models import Assignment, AssignmentMode, AssignmentPlan
+
+    setup, entries, seats = jury
+    for seat in seats:
+        declare_all_clear(seat, entries)
+    db.session.add(
+        AssignmentPlan(
+            stage_id=setup.stage.id,
+            mode=AssignmentMode.PER_ENTRY,
+            jurors_per_entry=1,
+            set_by_id=setup.officer.id,
+            set_at=now(),
+        )
+    )
+    mine = {entries[0].id, entries[2].id}
+    db.session.add_all([Assignment(seat_id=seats[0].id, submission_id=entry_id) for entry_id in mine])
+    db.session.add(Assignment(seat_id=seats[1].id, submission_id=entries[1].id))
+    db.session.commit()
+    login_as(client, seats[0].user)
+    for entry in entries:
+        html = client.get(f"/jury/stages/{setup.stage.id}/entries/{entry.code}").get_data(as_text=True)
+        assigned = entry.id in mine
+        assert ("Dette bidraget er ikke tildelt deg" in html) is not assigned
+        assert ('name="action" value="save"' in html) is assigned
+        assert ("av 2 i køen din" in html) is assigned
