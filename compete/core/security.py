@@ -127,14 +127,15 @@ def _caching(app: Flask, response):
         else:
             response.headers["Cache-Control"] = "public, max-age=300"
         return response
-    signed_in = bool(getattr(current_user, "is_authenticated", False))
+    # The signed-in check comes last: after a view has committed, reading the user loads it again
+    # (a second transaction, on SQLite a second write lock), so only public pages pay for it.
     if (
         endpoint in PUBLIC_ENDPOINTS
-        and not signed_in
         and request.method in ("GET", "HEAD")
         and response.status_code == 200
         and not response.direct_passthrough
         and not session.modified
+        and not getattr(current_user, "is_authenticated", False)
     ):
         response.headers["Cache-Control"] = f"public, max-age={app.config['PUBLIC_PAGE_MAX_AGE']}"
         response.vary.add("Cookie")
