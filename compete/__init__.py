@@ -89,6 +89,9 @@ def create_app(config=None, **overrides) -> Flask:
     app.register_blueprint(ops.bp)
     configure_logging(app)
     register_request_ids(app)
+    from compete.core import navflags
+
+    navflags.init_app(app)
     register_request_metrics(app)
 
     from compete.core.errors import register_error_handlers

@@ -181,7 +181,9 @@ class Membership(TimestampMixin, db.Model):
     is_officer: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
 
     user: Mapped[User] = relationship(back_populates="memberships")
-    organisation: Mapped[Organisation] = relationship(back_populates="memberships")
+    # selectin: a user's memberships bring their organisations in one more statement, not one each
+    # (the header and the permission checks read both on every page).
+    organisation: Mapped[Organisation] = relationship(back_populates="memberships", lazy="selectin")
 
     __table_args__ = (UniqueConstraint("user_id", "organisation_id", name="uq_memberships_user_org"),)
 

@@ -12,6 +12,7 @@ from compete.accounts.models import Membership, Organisation, User
 from compete.awards.models import Complaint, Decision, Notice, Selection, StageAward
 from compete.awards.states import AwardState
 from compete.competitions.models import Competition, Stage
+from compete.core import navflags
 from compete.extensions import db
 from compete.notifications.models import OutboxMessage
 
@@ -167,12 +168,16 @@ def remarks_of(stage: Stage) -> dict[int, str]:
     }
 
 
-def has_notices(user) -> bool:
-    from compete.accounts.models import Membership
-    from compete.awards.models import Notice
+def _notices_to(user_id: int):
+    member_of = select(Membership.organisation_id).where(Membership.user_id == user_id)
+    return select(Notice.id).where(Notice.organisation_id.in_(member_of))
 
-    member_of = select(Membership.organisation_id).where(Membership.user_id == user.id)
-    return db.session.scalar(select(Notice.id).where(Notice.organisation_id.in_(member_of)).limit(1)) is not None
+
+def has_notices(user) -> bool:
+    return db.session.scalar(_notices_to(user.id).limit(1)) is not None
+
+
+navflags.register("notices", _notices_to)
 
 
 def announced_stage_ids(competition: Competition) -> set[int]:

@@ -12,6 +12,7 @@ from compete.awards.models import Decision, Selection
 from compete.competitions.models import CallVersion, Competition, CompetitionStaff, Stage
 from compete.contracts.models import Claim, Contract, Milestone, OutcomeMilestone
 from compete.contracts.states import ClaimState, MilestoneState
+from compete.core import navflags
 from compete.extensions import db
 
 
@@ -196,22 +197,25 @@ def published_contract(competition: Competition) -> Contract | None:
     return contract
 
 
+def _contracts_of(user_id: int):
+    member_of = select(Membership.organisation_id).where(Membership.user_id == user_id)
+    return select(Contract.id).where(Contract.organisation_id.in_(member_of))
+
+
+def _verifier_seats(user_id: int):
+    return select(CompetitionStaff.id).where(CompetitionStaff.user_id == user_id, CompetitionStaff.role == "verifier")
+
+
 def has_contract(user) -> bool:
-    member_of = select(Membership.organisation_id).where(Membership.user_id == user.id)
-    return db.session.scalar(select(Contract.id).where(Contract.organisation_id.in_(member_of)).limit(1)) is not None
+    return db.session.scalar(_contracts_of(user.id).limit(1)) is not None
 
 
 def is_verifier(user) -> bool:
-    from compete.competitions.models import CompetitionStaff
+    return db.session.scalar(_verifier_seats(user.id).limit(1)) is not None
 
-    return (
-        db.session.scalar(
-            select(CompetitionStaff.id)
-            .where(CompetitionStaff.user_id == user.id, CompetitionStaff.role == "verifier")
-            .limit(1)
-        )
-        is not None
-    )
+
+navflags.register("contracts", _contracts_of)
+navflags.register("verifier", _verifier_seats)
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from flask_login import current_user
 from compete.audit.services import Actor
 from compete.competitions import queries as competition_queries
 from compete.competitions.permissions import officer_organisation
+from compete.core import navflags
 from compete.core.errors import DomainError
 from compete.extensions import db
 
@@ -18,9 +19,7 @@ bp = Blueprint("awards", __name__)
 @bp.app_template_global()
 def decisions_nav() -> bool:
     """Show the decisions link only to members of organisations that have received a notice."""
-    from compete.awards import queries
-
-    return current_user.is_authenticated and queries.has_notices(current_user)
+    return navflags.flag("notices")
 
 
 @bp.app_template_global()

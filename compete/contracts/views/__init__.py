@@ -8,6 +8,7 @@ from flask_babel import get_locale
 
 from compete.contracts import queries
 from compete.contracts.states import ClaimState
+from compete.core import navflags
 from compete.core.errors import DomainError
 from compete.extensions import db
 
@@ -40,11 +41,7 @@ def or_404(value):
 @bp.app_template_global()
 def contracts_nav() -> dict:
     """Which contract links the signed-in user needs: their organisations' contracts, verification."""
-    from flask_login import current_user
-
-    if not current_user.is_authenticated:
-        return {"contracts": False, "verify": False}
-    return {"contracts": queries.has_contract(current_user), "verify": queries.is_verifier(current_user)}
+    return {"contracts": navflags.flag("contracts"), "verify": navflags.flag("verifier")}
 
 
 @bp.app_template_global()

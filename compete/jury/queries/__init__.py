@@ -10,6 +10,7 @@ from sqlalchemy.orm import joinedload
 
 from compete.audit.models import AuditEntry
 from compete.competitions.models import Stage
+from compete.core import navflags
 from compete.extensions import db
 from compete.jury import statistics
 from compete.jury.models import (
@@ -455,13 +456,15 @@ def stage_events(stage: Stage) -> dict:
     )
 
 
+def _seats_of(user_id: int):
+    return select(JurySeat.id).where(JurySeat.user_id == user_id, JurySeat.replaced_at.is_(None))
+
+
 def has_seat(user) -> bool:
-    return (
-        db.session.scalar(
-            select(JurySeat.id).where(JurySeat.user_id == user.id, JurySeat.replaced_at.is_(None)).limit(1)
-        )
-        is not None
-    )
+    return db.session.scalar(_seats_of(user.id).limit(1)) is not None
+
+
+navflags.register("jury_seat", _seats_of)
 
 
 # The minutes of the jury's clarification questions (R26) live in their own module.

@@ -12,6 +12,7 @@ from compete.audit.services import Actor
 from compete.competitions import queries as competition_queries
 from compete.competitions.models import Stage
 from compete.competitions.permissions import officer_organisation
+from compete.core import navflags
 from compete.core.errors import DomainError
 from compete.extensions import db
 from compete.jury import permissions, queries
@@ -24,9 +25,7 @@ bp = Blueprint("jury", __name__, url_prefix="")
 @bp.app_template_global()
 def jury_nav() -> bool:
     """Show the jury link only to people who sit on a jury."""
-    if not current_user.is_authenticated:
-        return False
-    return queries.has_seat(current_user)
+    return navflags.flag("jury_seat")
 
 
 @bp.app_template_global()
