@@ -49,6 +49,18 @@ def competition_by_slug(slug: str) -> Competition | None:
     ).first()
 
 
+def competition_and_stage(slug: str, position: int) -> tuple[Competition, Stage] | None:
+    """A competition with its owners and one of its stages, for the staff's per-stage pages (two
+    statements; the other stages, criteria and categories load only if a page reads them)."""
+    row = db.session.execute(
+        select(Competition, Stage)
+        .join(Stage, Stage.competition_id == Competition.id)
+        .where(Competition.slug == slug, Stage.position == position)
+        .options(selectinload(Competition.owners).joinedload(CompetitionOwner.organisation))
+    ).first()
+    return (row[0], row[1]) if row is not None else None
+
+
 def managed_competitions(organisation_ids: list[int]) -> list[Competition]:
     """Competitions owned by any of these organisations, with owners and stages (constant query count)."""
     if not organisation_ids:

@@ -3,7 +3,7 @@
 from flask import g, request, url_for
 from flask_babel import get_locale, get_translations
 
-from compete.core import formatting
+from compete.core import formatting, fragments
 
 
 def _babel_context():
@@ -60,6 +60,7 @@ def register_template_helpers(app) -> None:
     app.add_template_filter(lambda v, places=2: formatting.format_number(v, places, _locale()), "decimal")
     app.add_template_filter(formatting.format_iso, "iso")
     app.add_template_filter(formatting.format_orgnr, "orgnr")
+    app.add_template_global(fragments.rows, "cached_rows")
 
     @app.context_processor
     def inject_globals():

@@ -145,7 +145,7 @@ class LogRow:
     orgnr: str | None
     person: str
     detail: str
-    hashes: list[str]
+    hashes: tuple[str, ...]
 
 
 def receipt_log(stage: Stage) -> list[LogRow]:
@@ -194,7 +194,7 @@ def receipt_log(stage: Stage) -> list[LogRow]:
             orgnr=v.orgnr,
             person=v.person,
             detail=f"v{v.number}",
-            hashes=[f"content {v.content_sha256}", *files.get(v.id, [])],
+            hashes=(f"content {v.content_sha256}", *files.get(v.id, ())),
         )
         for v in versions
     ]
@@ -207,7 +207,7 @@ def receipt_log(stage: Stage) -> list[LogRow]:
             orgnr=s.organisation.orgnr,
             person="",
             detail="",
-            hashes=[],
+            hashes=(),
         )
         for s in withdrawn
     ]
@@ -220,8 +220,10 @@ def receipt_log(stage: Stage) -> list[LogRow]:
             orgnr=a.organisation.orgnr if a.organisation else None,
             person=a.user.name,
             detail=a.action,
-            hashes=([f"content {a.content_sha256}"] if a.content_sha256 else [])
-            + [f"{f['name']} {f['sha256']}" for f in a.file_hashes],
+            hashes=(
+                *([f"content {a.content_sha256}"] if a.content_sha256 else []),
+                *(f"{f['name']} {f['sha256']}" for f in a.file_hashes),
+            ),
         )
         for a in late
     ]

@@ -49,7 +49,10 @@ MANAGE = "/manage/competitions/<slug>/stages/<int:position>"
 
 
 def _staff_stage(slug: str, position: int, predicate):
-    competition, stage = _competition_stage(slug, position)
+    found = competition_queries.competition_and_stage(slug, position)
+    if found is None:
+        abort(404)
+    competition, stage = found
     if not predicate(current_user, competition):
         abort(403)
     return competition, stage
