@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from compete.audit.models import AuditEntry
@@ -102,10 +103,25 @@ def totals(stage: Stage) -> tuple[dict, dict]:
 
 
 def _totals(stage: Stage) -> tuple[dict, dict, list[int]]:
-    """totals() plus the ids of every eligible entry by code, scored or not, from the same query."""
-    weights = {c.id: c.weight for c in stage.criteria}
+    """totals() plus the ids of every eligible entry by code, scored or not, from the same query.
+
+    The database folds each counted scorecard into one row: how many scores it has, how many of them
+    are filled in for a criterion of this stage, and the score on each criterion (sums of integers,
+    so exactly what Python would add up). A scorecard counts only when it has exactly one filled-in
+    score per criterion of the stage."""
+    criteria = sorted(stage.criteria, key=lambda c: c.position)
+    weights = {c.id: c.weight for c in criteria}
+    per_criterion_columns = [
+        func.sum(case((Score.criterion_id == c.id, Score.value))).label(f"c{i}") for i, c in enumerate(criteria)
+    ]
     counted = (
-        select(Scorecard.seat_id, Scorecard.submission_id, Score.criterion_id, Score.value)
+        select(
+            Scorecard.seat_id,
+            Scorecard.submission_id,
+            func.count(Score.id).label("scores"),
+            func.count(case((Score.criterion_id.in_(list(weights)), Score.value))).label("filled"),
+            *per_criterion_columns,
+        )
         .join(Score, Score.scorecard_id == Scorecard.id)
         .join(JurySeat, JurySeat.id == Scorecard.seat_id)
         .join(
@@ -119,31 +135,34 @@ def _totals(stage: Stage) -> tuple[dict, dict, list[int]]:
             Scorecard.submitted_at.is_not(None),
             cleared(),
         )
+        .group_by(Scorecard.seat_id, Scorecard.submission_id)
         .subquery()
     )
-    result_rows = db.session.execute(
-        select(Submission.id, counted.c.seat_id, counted.c.criterion_id, counted.c.value)
+    result_rows = db.session.connection().execute(
+        select(Submission.id, counted.c.seat_id, counted.c.scores, counted.c.filled, *counted.c[4:])
         .outerjoin(counted, counted.c.submission_id == Submission.id)
         .where(
             Submission.stage_id == stage.id,
             Submission.status == SubmissionStatus.SUBMITTED,
             Submission.eligibility == Eligibility.ELIGIBLE,
         )
-        .order_by(Submission.code)
-    ).all()
-    evaluated = list(dict.fromkeys(row[0] for row in result_rows))
-    rows = [(seat_id, entry, criterion_id, value) for entry, seat_id, criterion_id, value in result_rows if seat_id]
-    per_card: dict = defaultdict(dict)
-    for seat_id, submission_id, criterion_id, value in rows:
-        per_card[(seat_id, submission_id)][criterion_id] = value
+        .order_by(Submission.code, counted.c.seat_id)
+    )
+    evaluated: dict[int, None] = {}
     result: dict = defaultdict(dict)
     per_criterion: dict = defaultdict(lambda: defaultdict(list))  # entry -> criterion -> scores
-    for (seat_id, submission_id), scores in per_card.items():
-        if set(scores) == set(weights) and all(v is not None for v in scores.values()):
-            result[seat_id][submission_id] = statistics.weighted_total(scores, weights)
-            for criterion_id, value in scores.items():
-                per_criterion[submission_id][criterion_id].append(value)
-    return dict(result), tie_values(stage, per_criterion), evaluated
+    need = len(weights)
+    ids = list(weights)
+    for entry, seat_id, scores, filled, *values in result_rows:
+        evaluated[entry] = None
+        if seat_id is None or not need or scores != need or filled != need:
+            continue
+        card = dict(zip(ids, values, strict=True))
+        result[seat_id][entry] = statistics.weighted_total(card, weights)
+        by_criterion = per_criterion[entry]
+        for criterion_id, value in card.items():
+            by_criterion[criterion_id].append(value)
+    return dict(result), tie_values(stage, per_criterion), list(evaluated)
 
 
 def tie_values(stage: Stage, per_criterion: dict) -> dict:
@@ -180,8 +199,48 @@ def ranking_and_totals(stage: Stage, method: str | None = None) -> tuple[list[st
         if stage.criteria
         else (0, 10)
     )
-    aggregated = statistics.aggregate(juror_totals, method or stage.aggregation_method, scale, entries=evaluated)
-    return statistics.rank(aggregated, tie_break), juror_totals, tie_break
+    ranked = _ranked(
+        _frozen(juror_totals), method or stage.aggregation_method, scale, tuple(evaluated), _frozen(tie_break)
+    )
+    return list(ranked), juror_totals, tie_break
+
+
+# The statistics below are pure functions of the totals; the ranking page asks for the same ones on
+# every view until a score changes, so the last results are kept under their (frozen) inputs. A
+# changed score is a different key. The results are frozen dataclasses and tuples, shared read-only.
+
+
+def _frozen(mapping: dict) -> tuple:
+    """A dict of values or of dicts as nested tuples, in its own order (which the results depend on)."""
+    return tuple((k, _frozen(v) if isinstance(v, dict) else v) for k, v in mapping.items())
+
+
+def _thawed(frozen: tuple) -> dict:
+    return {k: _thawed(v) if isinstance(v, tuple) else v for k, v in frozen}
+
+
+@functools.lru_cache(maxsize=64)
+def _ranked(totals: tuple, method: str, scale: tuple, evaluated: tuple, tie_break: tuple) -> tuple:
+    aggregated = statistics.aggregate(_thawed(totals), method, scale, entries=evaluated)
+    return tuple(statistics.rank(aggregated, dict(tie_break)))
+
+
+def robustness_and_agreement(
+    juror_totals: dict, n: int, method: str, tie_break: dict
+) -> tuple[statistics.Robustness | None, float | None]:
+    """statistics.robustness() and Krippendorff's alpha of the totals (None, None without scores)."""
+    if not juror_totals:
+        return None, None
+    return _robustness_and_agreement(_frozen(juror_totals), n, method, _frozen(tie_break))
+
+
+@functools.lru_cache(maxsize=64)
+def _robustness_and_agreement(totals: tuple, n: int, method: str, tie_break: tuple) -> tuple:
+    thawed = _thawed(totals)
+    return (
+        statistics.robustness(thawed, n, method, tie_break=dict(tie_break)),
+        statistics.krippendorff_alpha(thawed),
+    )
 
 
 def cleared():

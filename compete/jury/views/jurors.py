@@ -11,7 +11,7 @@ from sqlalchemy import select
 from compete.competitions.states import StageState
 from compete.core.errors import DomainError
 from compete.extensions import db
-from compete.jury import charts, permissions, queries, services, statistics
+from compete.jury import charts, permissions, queries, services
 from compete.jury.forms import AskForm, BriefingForm, EmptyForm, RemarkForm
 from compete.jury.models import Answer, JurySeat, ReportApproval
 from compete.jury.views import _entry, _my_seat, _refused, _stage, bp
@@ -235,17 +235,9 @@ def ranking(stage_id: int):
         return redirect_to
     ranked, juror_totals, tie_break = queries.ranking_and_totals(stage)
     labels = queries.entry_labels(stage)
-    robust = (
-        statistics.robustness(
-            juror_totals,
-            stage.advancing_count or 1,
-            stage.aggregation_method,
-            tie_break=tie_break,
-        )
-        if juror_totals
-        else None
+    robust, alpha = queries.robustness_and_agreement(
+        juror_totals, stage.advancing_count or 1, stage.aggregation_method, tie_break
     )
-    alpha = statistics.krippendorff_alpha(juror_totals) if juror_totals else None
     seats = {s.id: s for s in queries.active_seats(stage)}
     hidden = permissions.hidden_entries(current_user, stage)
     visible_totals = {
@@ -253,18 +245,32 @@ def ranking(stage_id: int):
         for juror, row in juror_totals.items()
     }
     visible = queries.visible_ranking(ranked, hidden)
+    reveal = stage.state in (StageState.DEANONYMISED, StageState.DECIDED)
+    ties = queries.tie_codes(visible, labels)
+    rows = []
+    for r in visible:
+        code, organisation = labels.get(r.entry, (r.entry, None))
+        tied, equal = ties.get(r.entry, ("", ""))
+        rows.append(
+            (
+                r.rank,
+                code,
+                organisation if reveal else None,
+                r.total,
+                robust.spread.get(r.entry) if robust else None,
+                tied if r.tied_with else "",
+                equal if r.broken_tie_with else "",
+            )
+        )
     return render_template(
         "jury/ranking.html",
         hidden_count=len(hidden),
         stage=stage,
-        ranked=visible,
-        labels=labels,
-        ties=queries.tie_codes(visible, labels),
+        rows=rows,
         robust=robust,
         alpha=alpha,
         seats=seats,
         chart=charts.distributions(visible_totals, {k: v.user.name for k, v in seats.items()}, _scale(stage)),
-        reveal=stage.state in (StageState.DEANONYMISED, StageState.DECIDED),
         can_export=permissions.can_export(current_user, stage),
     )
 

@@ -78,3 +78,49 @@ def test_an_entry_nobody_can_score_stays_in_the_ranking_and_blocks_the_report(ap
     with pytest.raises(DomainError) as excinfo:
         services.approve_report(seats[0])
     assert excinfo.value.code == "no_scorers"
+
+
+def _totals_of(stage):
+    juror_totals = queries.totals(stage)[0]
+    return {entry: total for row in juror_totals.values() for entry, total in row.items()}
+
+
+def test_only_complete_submitted_scorecards_count(app):
+    """The database folds each scorecard into one row: a draft, a card with an empty score and a card
+    with a score for a criterion of another stage are all left out; complete cards give Σ score ×
+    weight / 100 exactly."""
+    from compete.jury.models import Score, Scorecard
+
+    setup, _officer, entries, seats = make_jury_stage(entries=4, jurors=1)
+    declare_all_clear(seats[0], entries)
+    complete, draft, empty, foreign = entries
+    score(seats[0], complete, [7, 8, 9, 6])
+    score(seats[0], draft, [7, 8, 9, 6], submit=False)
+    score(seats[0], empty, [7, 8, 9, 6])
+    score(seats[0], foreign, [7, 8, 9, 6])
+    card = db.session.scalars(db.select(Scorecard).where(Scorecard.submission_id == empty.id)).one()
+    card.scores[0].value = None
+    other, *_ = make_jury_stage(entries=1, jurors=1)
+    card = db.session.scalars(db.select(Scorecard).where(Scorecard.submission_id == foreign.id)).one()
+    db.session.add(Score(scorecard_id=card.id, criterion_id=other.stage.criteria[0].id, value=5))
+    db.session.flush()
+    weights = [c.weight for c in sorted(setup.stage.criteria, key=lambda c: c.position)]
+    expected = sum(v * w for v, w in zip([7, 8, 9, 6], weights, strict=True)) / 100
+    assert _totals_of(setup.stage) == {complete.id: expected}
+    assert queries.ranking(setup.stage)[0].entry == complete.id
+
+
+def test_a_changed_score_changes_the_ranking_at_once(tied):
+    """The statistics are kept under their inputs: the next ranking after a change is computed anew."""
+    from compete.jury.models import Scorecard
+
+    stage, named = tied
+    stage.tie_break_rule = "highest_first_criterion"
+    assert _order(stage, named) == [("A", 1), ("D", 2), ("B", 3)]
+    card = db.session.scalars(db.select(Scorecard).where(Scorecard.submission_id == named["B"].id)).one()
+    for s in card.scores:
+        s.value = 10
+    db.session.flush()
+    assert _order(stage, named) == [("B", 1), ("A", 2), ("D", 3)]
+    robust, _alpha = queries.robustness_and_agreement(queries.totals(stage)[0], 1, "mean", {})
+    assert robust.baseline == frozenset({named["B"].id})
