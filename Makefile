@@ -71,7 +71,13 @@ fmt: $(VENV)/.installed
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
+# wrk drives the pages, nginx fronts the multi-instance run: Debian packages, installed when missing.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 bench: setup
+	@command -v wrk >/dev/null && command -v nginx >/dev/null || { \
+	  echo "installing wrk and nginx-light from Debian"; \
+	  $(SUDO) apt-get install -y -qq --no-install-recommends wrk nginx-light >/dev/null 2>&1 || \
+	  { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq --no-install-recommends wrk nginx-light >/dev/null; }; }
 	$(PY) -m benchmarks
 
 clean:

@@ -221,14 +221,51 @@ TARGETS = [
 ]
 
 
-def print_row(name: str, goal, result: dict) -> None:
+def measure_floor(seconds: int, workdir: Path) -> float:
+    """req/s of benchmarks/floor.py (Flask "hello world") under 2 sync gunicorn workers and wrk."""
+    port = free_port()
+    workdir.mkdir(parents=True, exist_ok=True)
+    process = subprocess.Popen(  # noqa: S603 - our own command
+        [
+            str(VENV_BIN / "gunicorn"),
+            "-w",
+            "2",
+            "-b",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "--pythonpath",
+            str(ROOT),
+            "benchmarks.floor:app",
+        ],
+        # Not ROOT: gunicorn would read the app's gunicorn.conf.py there.
+        cwd=workdir,
+    )
+    server = Server(process, f"http://127.0.0.1:{port}")
+    try:
+        wait_for(server.base + "/", process)
+        wrk(server.base + "/", 2)
+        return wrk(server.base + "/", seconds)["rps"]
+    finally:
+        server.stop()
+
+
+def print_row(name: str, goal, result: dict, floor: float | None = None) -> None:
+    from benchmarks.floor import ISSUE_FLOOR
+
     errors = result["s5xx"] + result["s4xx"] + result["socket"]
     mark = "" if goal is None else ("ok " if result["rps"] >= goal and errors == 0 else "LOW")
     goal_text = "" if goal is None else f"≥{goal}"
+    # The same goal as a share of the floor: comparable across machines of different speed.
+    share = ""
+    if floor and goal:
+        scaled = goal * floor / ISSUE_FLOOR
+        reached = "ok " if result["rps"] >= scaled and errors == 0 else "LOW"
+        share = f"  {result['rps'] / floor:6.1%} of floor (goal {goal / ISSUE_FLOOR:5.1%}: {reached})"
     print(
         f"  {name:<28} {result['rps']:>8.1f} req/s {goal_text:>6} {mark:<3}  p50 {result['p50']:>7.1f} ms  "
         f"p95 {result['p95']:>7.1f} ms  p99 {result['p99']:>7.1f} ms  errors {errors} "
-        f"(5xx {result['s5xx']}, 4xx {result['s4xx']}, socket {result['socket']})",
+        f"(5xx {result['s5xx']}, 4xx {result['s4xx']}, socket {result['socket']}){share}",
         flush=True,
     )
 
@@ -236,6 +273,11 @@ def print_row(name: str, goal, result: dict) -> None:
 def run_pages(workdir: Path, seconds: int, only: set[str]) -> None:
     from benchmarks.dataset import PASSWORD
 
+    floor = measure_floor(seconds, workdir / "floor")
+    print(
+        f"pages: floor (Flask hello world, same gunicorn and wrk) {floor:.0f} req/s; the goals were set at ~6 200",
+        flush=True,
+    )
     database_url = fresh_database(workdir)
     t0 = time.perf_counter()
     facts = seed(database_url, workdir, build_pages_world(300, 10, 3))
@@ -274,6 +316,6 @@ def run_pages(workdir: Path, seconds: int, only: set[str]) -> None:
             if check is not None and check.status_code not in (200, 302):
                 print(f"  {name}: warm-up answered {check.status_code}", flush=True)
             wrk(url, 2, cookie=cookie, method=method, body=body)  # warm both workers
-            print_row(name, goal, wrk(url, seconds, cookie=cookie, method=method, body=body))
+            print_row(name, goal, wrk(url, seconds, cookie=cookie, method=method, body=body), floor)
     finally:
         server.stop()

@@ -5,8 +5,9 @@ timeout makes a writer wait for the lock instead of failing, and a transaction t
 takes the write lock when it begins (`BEGIN IMMEDIATE`). A deferred transaction that has read and
 then tries to write cannot wait: SQLite refuses it at once when another connection wrote in
 between. So every transaction of an unsafe request (POST, PUT, PATCH, DELETE) begins IMMEDIATE; a
-GET that writes (a juror's entry page records the view, R41) is learned the first time it writes,
-and a GET that lost the race is run once more with the write lock taken up front.
+GET that writes is learned the first time it writes, and a GET that lost the race is run once more
+with the write lock taken up front. A GET that only appends after reading (a juror's entry page
+records the view, R41) says so with `write_after_reading()` and holds the lock for the append only.
 
 Outside a request (CLI, worker) transactions are deferred unless the code asks for the lock with
 `write_lock()`; the worker does that for each claim and each job, and holds no transaction while
@@ -45,6 +46,25 @@ def write_lock() -> Iterator[None]:
         yield
     finally:
         _write_lock.reset(token)
+
+
+@contextmanager
+def write_after_reading() -> Iterator[None]:
+    """For a GET whose one write is an append after it has read and rendered (a juror's view of an
+    entry is recorded, R41): end the read transaction without expiring what was read, then write in
+    a transaction of its own that takes the write lock up front and is committed when the block
+    ends. The reads and the rendering never hold SQLite's write lock, so two such requests overlap
+    except for the append (with the lock taken at the first statement, they ran one after the other)."""
+    session = db.session()
+    expire = session.expire_on_commit
+    session.expire_on_commit = False
+    try:
+        session.commit()
+        with write_lock():
+            yield
+            session.commit()
+    finally:
+        session.expire_on_commit = expire
 
 
 def wants_write_lock() -> bool:
@@ -86,6 +106,7 @@ def configure_sqlite(engine, busy_timeout_seconds: float) -> None:
     def _learn_writing_gets(conn, cursor, statement, parameters, context, executemany):
         if (
             has_request_context()
+            and not _write_lock.get()  # a write the code announced (write_after_reading) is no surprise
             and request.method in SAFE_METHODS
             and request.endpoint
             and statement.lstrip()[:7].upper().startswith(_WRITE_STATEMENTS)

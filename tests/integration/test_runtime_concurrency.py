@@ -200,3 +200,58 @@ def test_worker_beside_the_web_app_sends_everything_and_holds_no_lock_while_idle
     # Every message once (the factories queued receipts too).
     assert sorted(int(m["X-Compete-Message-Id"]) for m in smtp.messages) == queued
     assert sum(m["To"].startswith("mottaker") for m in smtp.messages) == 10
+
+
+def test_the_entry_page_holds_the_write_lock_for_the_view_record_only(arena):
+    """The juror's entry page reads and renders in a transaction that takes no write lock; the
+    record of the view (R41) is appended in a transaction of its own, which on SQLite takes the
+    write lock up front and holds nothing else. The page is not learned as a writing GET."""
+    from sqlalchemy import event
+
+    from compete.audit.models import AuditEntry
+    from compete.core import db as core_db
+
+    live, data = arena
+    seen: list[str] = []
+
+    def statement(conn, cursor, text, parameters, context, executemany):
+        words = text.split()
+        seen.append(" ".join(words[:2]).upper() if words[0].upper() == "BEGIN" else words[0].upper())
+
+    def commit(conn):
+        seen.append("COMMIT")
+
+    with live.app.app_context():
+        engine = db.engine
+        viewed = select(func.count(AuditEntry.id)).where(AuditEntry.action == "submission.viewed")
+        before = db.session.scalar(viewed)
+    event.listen(engine, "before_cursor_execute", statement)
+    event.listen(engine, "commit", commit)
+    try:
+        browser = _browser(live, data["jurors"][0])
+        for _ in range(2):
+            page = browser.get(f"{live.url}/jury/stages/{data['stage_id']}/entries/{data['codes'][0]}", timeout=60)
+            assert page.status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", statement)
+        event.remove(engine, "commit", commit)
+    assert "jury.entry" not in core_db.writing_endpoints
+    with live.app.app_context():
+        assert db.session.scalar(viewed) == before + 2
+    if engine.dialect.name != "sqlite":
+        return
+    # Each request: BEGIN, its reads, COMMIT; then BEGIN IMMEDIATE, the audit append, COMMIT.
+    transactions, current = [], None
+    for item in seen:
+        if item.startswith("BEGIN"):
+            current = [item]
+        elif item == "COMMIT":
+            transactions.append(current)
+            current = None
+        elif current is not None:
+            current.append(item)
+    reads = [t for t in transactions if t[0] == "BEGIN"]
+    appends = [t for t in transactions if t[0] == "BEGIN IMMEDIATE"]
+    assert len(reads) == 2 and len(appends) == 2
+    assert all(set(t[1:]) == {"SELECT"} for t in reads)
+    assert all(t[1:] == ["SELECT", "INSERT", "UPDATE"] for t in appends)

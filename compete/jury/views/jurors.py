@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from compete.competitions.states import StageState
+from compete.core.db import write_after_reading
 from compete.core.errors import DomainError
 from compete.extensions import db
 from compete.jury import charts, permissions, queries, services
@@ -159,8 +160,8 @@ def entry(stage_id: int, code: str):
     # The queue holds the eligible entries assigned to this juror that their declaration clears,
     # and can_see() above cleared this one: it is assigned exactly when it is in the queue.
     assigned = position is not None
-    # Rendered before the view is recorded (R41) and committed: the commit would expire every
-    # object the page reads and make it load them all again.
+    # Read and rendered in a read transaction; the view is then recorded (R41) in a short write
+    # transaction of its own, so that the write lock is held for the append only.
     page = render_template(
         "jury/entry.html",
         position=position,
@@ -183,8 +184,8 @@ def entry(stage_id: int, code: str):
         form=EmptyForm(),
         ask_form=AskForm(),
     )
-    record_access(current_user, submission, "viewed", version=version, role=seat.role.value)
-    db.session.commit()
+    with write_after_reading():
+        record_access(current_user, submission, "viewed", version=version, role=seat.role.value)
     return page
 
 

@@ -27,3 +27,23 @@ def test_database_url_is_normalised_to_psycopg(monkeypatch):
     assert database_url("sqlite://") == "postgresql+psycopg://u:p@127.0.0.1:5432/compete"
     monkeypatch.setenv("DATABASE_URL", "postgresql://u@h/db")
     assert database_url("sqlite://") == "postgresql+psycopg://u@h/db"
+
+
+def test_warm_compiles_every_template_and_loads_every_catalogue(app):
+    """gunicorn's master warms the app before forking (gunicorn.conf.py when_ready)."""
+    from flask_babel import force_locale
+
+    from compete.core.warmup import warm
+    from compete.extensions import babel
+
+    warmed = warm(app)
+    environment = app.jinja_env
+    names = environment.list_templates(extensions=("html", "txt"))
+    assert warmed["templates"] == len(names) > 100
+    cached = {key[1] for key in environment.cache}
+    assert set(names) <= cached
+    assert {locale for locale, _domain in babel.domain_instance.cache} >= {"nb", "nn", "en"}
+    with app.test_request_context("/"), force_locale("nn"):
+        from flask_babel import gettext
+
+        assert gettext("Log in") != "Log in"
