@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from compete.accounts.models import Membership, Organisation, User
+from compete.accounts.models import Organisation, User
 from compete.accounts.permissions import can_act
 from compete.competitions.models import Competition, CompetitionStaff
 from compete.competitions.permissions import can_manage_competition
@@ -16,12 +16,8 @@ def is_member(user: User, organisation: Organisation | int) -> bool:
     if not can_act(user):
         return False
     org_id = organisation if isinstance(organisation, int) else organisation.id
-    return (
-        db.session.scalar(
-            select(Membership.id).where(Membership.user_id == user.id, Membership.organisation_id == org_id)
-        )
-        is not None
-    )
+    # The user's memberships, which the header and the officer checks read on the same request.
+    return any(m.organisation_id == org_id for m in user.memberships)
 
 
 def is_functionary(user: User, competition: Competition) -> bool:
