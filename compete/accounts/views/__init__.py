@@ -45,6 +45,11 @@ def _fresh_request_caches() -> None:
     """Per-request caches live on `g`; when an app context spans requests (tests), start clean."""
     for key in ("_flask_babel", "_login_user", "accounts_nav"):
         g.pop(key, None)
+    # The reader's language now, while the user read for this request is fresh: resolved first
+    # after a commit (a flash message after saving), it would load the user again, in a new
+    # transaction that on SQLite takes the write lock once more.
+    if request.endpoint != "static":
+        get_locale()
 
 
 @bp.app_context_processor

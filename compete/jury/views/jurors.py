@@ -121,11 +121,9 @@ def entry(stage_id: int, code: str):
     stage = _stage(stage_id)
     seat = _my_seat(stage)
     submission = _entry(stage, code)
-    if not services.can_see(seat, submission):
-        abort(403)
     if request.method == "POST":
-        if not queries.is_assigned(seat, submission):
-            abort(403)
+        # save_scorecard checks what the juror may score with the seat's row locked; its refusal
+        # of an entry they may not see, or that is not theirs, is a 403 here.
         if not EmptyForm().validate_on_submit():
             abort(400)
         values = {}
@@ -138,6 +136,9 @@ def entry(stage_id: int, code: str):
         try:
             services.save_scorecard(seat, submission, values, submit=request.form.get("action") == "submit")
         except DomainError as exc:
+            if exc.code in ("forbidden", "not_assigned"):
+                db.session.rollback()
+                abort(403)
             _refused(exc)
         else:
             db.session.commit()
@@ -151,6 +152,8 @@ def entry(stage_id: int, code: str):
                 return redirect(url_for("jury.queue", stage_id=stage_id))
             flash(_("Your scorecard was submitted. Here is the next entry in your queue."), "success")
             return redirect(url_for("jury.entry", stage_id=stage_id, code=following.entry.code))
+    if not services.can_see(seat, submission):
+        abort(403)
     card = queries.scorecard(seat, submission)
     version = submission.current_version
     scores = {s.criterion_id: s for s in card.scores} if card else {}
