@@ -318,13 +318,9 @@ def has_seat(user) -> bool:
 navflags.register("jury_seat", _seats_of)
 
 
-# The minutes of the jury's clarification questions (R26) live in their own module.
-from compete.jury.queries.clarifications import (  # noqa: E402, F401
-    clarifications_for,
-    clarifications_for_user,
-    clarifications_of_stage,
-)
-from compete.jury.queries.ranking import (  # noqa: E402, F401 - it reads cleared() above
+# The ranking and its statistics, the minutes of the jury's clarification questions (R26) and the
+# jurors' queues live in their own modules.
+from compete.jury.queries.aggregation import (  # noqa: E402, F401 - it reads cleared() above
     _visible_ranks,
     entry_labels,
     ranking,
@@ -334,6 +330,11 @@ from compete.jury.queries.ranking import (  # noqa: E402, F401 - it reads cleare
     tie_values,
     totals,
     visible_ranking,
+)
+from compete.jury.queries.clarifications import (  # noqa: E402, F401
+    clarifications_for,
+    clarifications_for_user,
+    clarifications_of_stage,
 )
 from compete.jury.queries.seats import (  # noqa: E402, F401 - they read cleared() above
     LOCKED_STATES,
