@@ -173,10 +173,6 @@ def _notices_to(user_id: int):
     return select(Notice.id).where(Notice.organisation_id.in_(member_of))
 
 
-def has_notices(user) -> bool:
-    return db.session.scalar(_notices_to(user.id).limit(1)) is not None
-
-
 navflags.register("notices", _notices_to)
 
 

@@ -206,14 +206,6 @@ def _verifier_seats(user_id: int):
     return select(CompetitionStaff.id).where(CompetitionStaff.user_id == user_id, CompetitionStaff.role == "verifier")
 
 
-def has_contract(user) -> bool:
-    return db.session.scalar(_contracts_of(user.id).limit(1)) is not None
-
-
-def is_verifier(user) -> bool:
-    return db.session.scalar(_verifier_seats(user.id).limit(1)) is not None
-
-
 navflags.register("contracts", _contracts_of)
 navflags.register("verifier", _verifier_seats)
 

@@ -311,10 +311,6 @@ def _seats_of(user_id: int):
     return select(JurySeat.id).where(JurySeat.user_id == user_id, JurySeat.replaced_at.is_(None))
 
 
-def has_seat(user) -> bool:
-    return db.session.scalar(_seats_of(user.id).limit(1)) is not None
-
-
 navflags.register("jury_seat", _seats_of)
 
 
