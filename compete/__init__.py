@@ -46,6 +46,9 @@ def create_app(config=None, **overrides) -> Flask:
         static_folder=str(ROOT / "static"),
         instance_path=str(ROOT / "instance"),
     )
+    from compete.core.requests import Request
+
+    app.request_class = Request
     app.config.from_object(config)
     if os.environ.get("DATABASE_URL"):
         # Read at start-up, not at import: DATABASE_URL wins in every configuration.

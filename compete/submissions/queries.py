@@ -26,9 +26,12 @@ def submission_by_id(submission_id: int) -> Submission | None:
         select(Submission)
         .where(Submission.id == submission_id)
         .options(
-            selectinload(Submission.stage).selectinload(Stage.fields),
-            selectinload(Submission.stage).selectinload(Stage.file_slots),
-            selectinload(Submission.organisation),
+            # The stage, its competition and the organisation in the same statement; the template's
+            # fields and slots in one each.
+            joinedload(Submission.stage).joinedload(Stage.competition),
+            joinedload(Submission.organisation),
+            joinedload(Submission.stage).selectinload(Stage.fields),
+            joinedload(Submission.stage).selectinload(Stage.file_slots),
         )
     ).first()
 

@@ -36,8 +36,9 @@ from compete.submissions.services.drafting import (
 # --- checks before submitting ----------------------------------------------------------------------
 
 
-def validation_errors(submission: Submission) -> list[str]:
-    """What stops the draft from being submitted (R18): required fields, word limits, required files."""
+def validation_errors(submission: Submission, uploads: list[Attachment] | None = None) -> list[str]:
+    """What stops the draft from being submitted (R18): required fields, word limits, required files.
+    `uploads` are the draft's files when the caller has read them already."""
     errors: list[str] = []
     content = submission.draft_content or {}
     for field in submission.stage.fields:
@@ -58,7 +59,7 @@ def validation_errors(submission: Submission) -> list[str]:
                     )
                 )
             )
-    present = {a.slot_key for a in draft_attachments(submission)}
+    present = {a.slot_key for a in (draft_attachments(submission) if uploads is None else uploads)}
     for slot in submission.stage.file_slots:
         if slot.required and slot.key not in present:
             errors.append(str(_l("Upload: %(label)s", label=slot.label)))
@@ -159,7 +160,7 @@ def submit(submission: Submission, user: User, idempotency_key: str) -> Submissi
         require_open(
             stage, user, submission.organisation, "submit", submission=submission, uploads=sent, content=content
         )
-    errors = validation_errors(submission)
+    errors = validation_errors(submission, uploads)
     if errors:
         raise DomainError(_l("The submission is not complete."), code="incomplete", details=errors)
     number = (
@@ -179,6 +180,7 @@ def submit(submission: Submission, user: User, idempotency_key: str) -> Submissi
         content_sha256=content_sha256(content),
         receipt_sha256="",
         idempotency_key=idempotency_key or None,
+        attachments=[],  # a loaded, empty collection: the receipt below reads it without a query
     )
     db.session.add(version)
     db.session.flush()

@@ -92,25 +92,29 @@ def edit(submission_id: int):
             abort(400)
         content = {f.key: form[f"field_{f.key}"].data or "" for f in stage.fields}
         secret = [f.key for f in stage.fields if form[f"secret_{f.key}"].data]
+        # Read before the commits below expire them: reading them after would start another
+        # transaction (and on a POST take the write lock) only to load them again.
+        submission_id = submission.id
+        slot_keys = [slot.key for slot in stage.file_slots]
         try:
             services.save_draft(submission, current_user, content, secret)
         except DomainError as exc:
             _flash_refusal(exc)
-            return redirect(url_for("submissions.edit", submission_id=submission.id))
+            return redirect(url_for("submissions.edit", submission_id=submission_id))
         db.session.commit()
         uploaded_ok = True
-        for slot in stage.file_slots:
-            upload = request.files.get(f"file_{slot.key}")
+        for slot_key in slot_keys:
+            upload = request.files.get(f"file_{slot_key}")
             if upload is None or not upload.filename:
                 continue
             try:
                 services.add_attachment(
                     submission,
                     current_user,
-                    slot.key,
+                    slot_key,
                     upload.filename,
                     upload.read(),
-                    is_secret=bool(request.form.get(f"filesecret_{slot.key}")),
+                    is_secret=bool(request.form.get(f"filesecret_{slot_key}")),
                 )
             except DomainError as exc:
                 uploaded_ok = False
@@ -120,8 +124,8 @@ def edit(submission_id: int):
         if uploaded_ok:
             flash(_("Your draft was saved."), "success")
         if request.form.get("action") == "submit" and uploaded_ok:
-            return redirect(url_for("submissions.confirm", submission_id=submission.id))
-        return redirect(url_for("submissions.edit", submission_id=submission.id))
+            return redirect(url_for("submissions.confirm", submission_id=submission_id))
+        return redirect(url_for("submissions.edit", submission_id=submission_id))
     form = _form_for(submission)
     is_open = stage.phase(now()) == StagePhase.OPEN
     return render_template(
@@ -227,20 +231,27 @@ def download(submission_id: int, attachment_id: int):
 def confirm(submission_id: int):
     submission = _own_submission(submission_id)
     form = SubmitForm()
-    warnings = services.leak_warnings(submission)
+    # The identity check reads every draft file (R19); a participant who has accepted the warnings
+    # does not need them again, so a confirmed submit skips it.
+    warnings = None
     if request.method == "GET":
         form.idempotency_key.data = uuid.uuid4().hex
     elif form.validate_on_submit():
-        if warnings and not form.accept_warnings.data:
+        if not form.accept_warnings.data:
+            warnings = services.leak_warnings(submission)
+        if warnings:
             flash(_("Check the warnings below and confirm before you submit."), "error")
         else:
+            submission_id = submission.id
             try:
-                version = _submit_with_retry(submission.id, form.idempotency_key.data)
+                number = _submit_with_retry(submission_id, form.idempotency_key.data)
             except DomainError as exc:
                 _flash_refusal(exc)
-                return redirect(url_for("submissions.confirm", submission_id=submission.id))
+                return redirect(url_for("submissions.confirm", submission_id=submission_id))
             flash(_("Your submission was received."), "success")
-            return redirect(url_for("submissions.receipt", submission_id=submission.id, number=version.number))
+            return redirect(url_for("submissions.receipt", submission_id=submission_id, number=number))
+    if warnings is None:
+        warnings = services.leak_warnings(submission)
     return render_template(
         "submissions/confirm.html",
         submission=submission,
@@ -253,8 +264,10 @@ def confirm(submission_id: int):
     )
 
 
-def _submit_with_retry(submission_id: int, key: str, attempts: int = 5):
-    """Submit and commit; a concurrent submit of the same entry makes us start again from a fresh read."""
+def _submit_with_retry(submission_id: int, key: str, attempts: int = 5) -> int:
+    """Submit and commit; a concurrent submit of the same entry makes us start again from a fresh read.
+    Returns the version's number, read before the commit expires it (reading it after would open
+    another write transaction just to load it again)."""
     from sqlalchemy import update
     from sqlalchemy.exc import IntegrityError, OperationalError
 
@@ -267,9 +280,9 @@ def _submit_with_retry(submission_id: int, key: str, attempts: int = 5):
         db.session.execute(update(Submission).where(Submission.id == submission_id).values(id=Submission.id))
         submission = queries.submission_by_id(submission_id)
         try:
-            version = services.submit(submission, current_user, key)
+            number = services.submit(submission, current_user, key).number
             db.session.commit()
-            return version
+            return number
         except (IntegrityError, OperationalError):
             db.session.rollback()
             if attempt == attempts - 1:
