@@ -16,7 +16,6 @@ import importlib
 from flask import Flask
 from flask_babel import force_locale, get_translations
 
-
 # Imported where used (a command or a test need not pay for them), but by every web worker sooner or later.
 LAZY_IMPORTS = ("pypdf", "PIL.Image", "openpyxl", "weasyprint")
 
