@@ -53,16 +53,11 @@ def organisation_by_foreign_registration(country: str, registration: str) -> Org
 
 
 def memberships_of(user: User) -> list[Membership]:
-    """The user's memberships with their organisations, ordered by organisation name (one query)."""
-    return list(
-        db.session.scalars(
-            select(Membership)
-            .where(Membership.user_id == user.id)
-            .join(Membership.organisation)
-            .options(selectinload(Membership.organisation))
-            .order_by(Organisation.name, Organisation.id)
-        )
-    )
+    """The user's memberships with their organisations, ordered by organisation name.
+
+    Read through `user.memberships` (with the organisations: two statements, once per request),
+    which the header, the permission checks and the acting organisation all share."""
+    return sorted(user.memberships, key=lambda m: (m.organisation.name, m.organisation.id))
 
 
 def membership(user: User, organisation: Organisation | int) -> Membership | None:
