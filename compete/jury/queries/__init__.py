@@ -41,7 +41,8 @@ def entries(stage: Stage) -> list[Submission]:
 
 
 def entry_by_code(stage: Stage, code: str) -> Submission | None:
-    """One of `entries(stage)` by its code, or None: one row, not the whole list."""
+    """One of `entries(stage)` by its code, or None: one row, not the whole list (with the
+    organisation and the submitted version the entry page shows, in the same statement)."""
     return db.session.scalars(
         select(Submission)
         .where(
@@ -50,7 +51,7 @@ def entry_by_code(stage: Stage, code: str) -> Submission | None:
             Submission.status == SubmissionStatus.SUBMITTED,
             Submission.eligibility == Eligibility.ELIGIBLE,
         )
-        .options(joinedload(Submission.organisation))
+        .options(joinedload(Submission.organisation), joinedload(Submission.current_version))
     ).first()
 
 

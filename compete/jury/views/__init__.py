@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash
 from flask_login import current_user
+from sqlalchemy.orm import joinedload
 
 from compete.audit.services import Actor
 from compete.competitions import queries as competition_queries
@@ -58,7 +59,8 @@ def _refused(exc: DomainError) -> None:
 
 
 def _stage(stage_id: int) -> Stage:
-    stage = db.session.get(Stage, stage_id)
+    # With its competition (the header and the audit entries read it): one statement, not two.
+    stage = db.session.get(Stage, stage_id, options=[joinedload(Stage.competition)])
     if stage is None:
         abort(404)
     return stage
