@@ -12,7 +12,7 @@ from compete.core.jobs import register_job
 from compete.core.time import now
 from compete.extensions import db
 from compete.notifications.models import DeadlineReminder
-from compete.notifications.services import queue_email
+from compete.notifications.services import queue_email_to_members
 from compete.submissions.models import Submission, SubmissionStatus
 
 
@@ -40,17 +40,13 @@ def send_deadline_reminders() -> int:
     for submission in drafts:
         stage = submission.stage
         db.session.add(DeadlineReminder(submission_id=submission.id, deadline_at=stage.deadline_at, sent_at=moment))
-        for membership in submission.organisation.memberships:
-            member = membership.user
-            queue_email(
-                "notifications/deadline_reminder",
-                to=member.email,
-                language=member.language,
-                recipient=member,
-                competition=stage.competition,
-                submission=submission,
-                stage=stage,
-            )
+        queue_email_to_members(
+            submission.organisation,
+            "notifications/deadline_reminder",
+            competition=stage.competition,
+            submission=submission,
+            stage=stage,
+        )
     db.session.flush()
     return len(drafts)
 

@@ -71,6 +71,26 @@ def queue_email(
     return message
 
 
+def queue_email_to_members(
+    members_of, kind: str, /, *, competition=None, officers_only: bool = False, **context
+) -> list[OutboxMessage]:
+    """queue_email() to every member of the organisation `members_of` (its officers only when
+    asked), each in their own language and as the message's recipient. (Positional, so that the
+    templates' context may have an `organisation` of its own.)"""
+    return [
+        queue_email(
+            kind,
+            to=membership.user.email,
+            language=membership.user.language,
+            recipient=membership.user,
+            competition=competition,
+            **context,
+        )
+        for membership in members_of.memberships
+        if membership.is_officer or not officers_only
+    ]
+
+
 class _TimedConnection(Connection):
     """Flask-Mail's connection with a socket timeout: a server that accepts and never answers
     makes the attempt fail (and be retried later) instead of hanging the worker."""

@@ -26,7 +26,7 @@ from compete.core.errors import DomainError
 from compete.core.i18n import lazy_gettext as _l
 from compete.core.time import now
 from compete.extensions import db
-from compete.notifications.services import queue_email
+from compete.notifications.services import queue_email_to_members
 
 # --- authoring ------------------------------------------------------------------------------
 
@@ -287,17 +287,9 @@ def add_co_owner(competition: Competition, actor: Actor, organisation: Organisat
     record(
         actor, "competition.co_owner_added", owner, competition=competition, after={"organisation": organisation.name}
     )
-    for membership in organisation.memberships:
-        if membership.is_officer:
-            user = membership.user
-            queue_email(
-                "competitions/co_owner",
-                to=user.email,
-                language=user.language,
-                recipient=user,
-                competition=competition,
-                organisation=organisation,
-            )
+    queue_email_to_members(
+        organisation, "competitions/co_owner", competition=competition, officers_only=True, organisation=organisation
+    )
     if _is_live(competition):
         amend(competition, actor, str(_l("%(name)s joined as co-owner.", name=organisation.name)))
 

@@ -11,7 +11,7 @@ from compete.core.errors import DomainError
 from compete.core.i18n import lazy_gettext as _l
 from compete.core.time import now
 from compete.extensions import db
-from compete.notifications.services import queue_email
+from compete.notifications.services import queue_email_to_members
 from compete.submissions.models import (
     Eligibility,
     Submission,
@@ -77,14 +77,10 @@ def decide_eligibility(submission: Submission, actor: Actor, *, eligible: bool, 
         after={"eligibility": submission.eligibility, "ground": submission.rejection_ground},
     )
     if not eligible:
-        for membership in submission.organisation.memberships:
-            member = membership.user
-            queue_email(
-                "submissions/rejected",
-                to=member.email,
-                language=member.language,
-                recipient=member,
-                competition=submission.stage.competition,
-                submission=submission,
-                ground=ground.strip(),
-            )
+        queue_email_to_members(
+            submission.organisation,
+            "submissions/rejected",
+            competition=submission.stage.competition,
+            submission=submission,
+            ground=ground.strip(),
+        )

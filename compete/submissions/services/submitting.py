@@ -15,7 +15,7 @@ from compete.core.formatting import format_iso
 from compete.core.i18n import lazy_gettext as _l
 from compete.core.time import now
 from compete.extensions import db
-from compete.notifications.services import queue_email
+from compete.notifications.services import queue_email_to_members
 from compete.storage.backends import StorageError, get_storage
 from compete.submissions import files
 from compete.submissions.models import (
@@ -214,18 +214,14 @@ def submit(submission: Submission, user: User, idempotency_key: str) -> Submissi
         competition=stage.competition,
         after={**receipt.as_dict(), "receipt_sha256": version.receipt_sha256},
     )
-    for membership in submission.organisation.memberships:
-        member = membership.user
-        queue_email(
-            "submissions/receipt",
-            to=member.email,
-            language=member.language,
-            recipient=member,
-            competition=stage.competition,
-            submission=submission,
-            version=version,
-            receipt=receipt,
-        )
+    queue_email_to_members(
+        submission.organisation,
+        "submissions/receipt",
+        competition=stage.competition,
+        submission=submission,
+        version=version,
+        receipt=receipt,
+    )
     return version
 
 
@@ -246,14 +242,10 @@ def withdraw(submission: Submission, user: User) -> None:
         after={"status": "withdrawn"},
     )
     # Every member is told, so that a withdrawal nobody meant is noticed before the deadline.
-    for membership in submission.organisation.memberships:
-        member = membership.user
-        queue_email(
-            "submissions/withdrawn",
-            to=member.email,
-            language=member.language,
-            recipient=member,
-            competition=submission.stage.competition,
-            submission=submission,
-            withdrawn_by=user,
-        )
+    queue_email_to_members(
+        submission.organisation,
+        "submissions/withdrawn",
+        competition=submission.stage.competition,
+        submission=submission,
+        withdrawn_by=user,
+    )
