@@ -17,13 +17,12 @@ bp = Blueprint("submissions", __name__)
 
 
 def _competition_stage(slug: str, position: int):
-    competition = competition_queries.competition_by_slug(slug)
-    if competition is None:
+    """The competition (with its owners) and one of its stages: not the other stages, their
+    criteria and the categories, which a participant's start page does not read or reads once."""
+    found = competition_queries.competition_and_stage(slug, position)
+    if found is None:
         abort(404)
-    stage = queries.stage_of(competition, position)
-    if stage is None:
-        abort(404)
-    return competition, stage
+    return found
 
 
 def _own_submission(submission_id: int):
