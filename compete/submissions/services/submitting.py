@@ -66,8 +66,9 @@ def validation_errors(submission: Submission, uploads: list[Attachment] | None =
     return errors
 
 
-def leak_warnings(submission: Submission) -> list[str]:
-    """Identity found in an anonymous stage's content or files (R19): a warning, not a refusal."""
+def leak_warnings(submission: Submission, uploads: list[Attachment] | None = None) -> list[str]:
+    """Identity found in an anonymous stage's content or files (R19): a warning, not a refusal.
+    `uploads` are the draft's files when the caller has read them already."""
     if not submission.stage.anonymous:
         return []
     organisation = submission.organisation
@@ -81,7 +82,7 @@ def leak_warnings(submission: Submission) -> list[str]:
         (field.label, [(submission.draft_content or {}).get(field.key, "")]) for field in submission.stage.fields
     ]
     storage = get_storage()
-    for attachment in draft_attachments(submission):
+    for attachment in draft_attachments(submission) if uploads is None else uploads:
         kind = attachment.filename.rsplit(".", 1)[-1]
         try:
             data = storage.read(attachment.storage_key)

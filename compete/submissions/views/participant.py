@@ -60,8 +60,9 @@ def start(slug: str, position: int):
         except DomainError as exc:
             _flash_refusal(exc)
             return redirect(url_for("competitions.call_page", slug=slug))
+        submission_id = submission.id  # read before the commit expires it
         db.session.commit()
-        return redirect(url_for("submissions.edit", submission_id=submission.id))
+        return redirect(url_for("submissions.edit", submission_id=submission_id))
     return render_template(
         "submissions/start.html",
         competition=competition,
@@ -233,12 +234,13 @@ def confirm(submission_id: int):
     form = SubmitForm()
     # The identity check reads every draft file (R19); a participant who has accepted the warnings
     # does not need them again, so a confirmed submit skips it.
-    warnings = None
+    warnings = uploads = None
     if request.method == "GET":
         form.idempotency_key.data = uuid.uuid4().hex
     elif form.validate_on_submit():
         if not form.accept_warnings.data:
-            warnings = services.leak_warnings(submission)
+            uploads = services.draft_attachments(submission)
+            warnings = services.leak_warnings(submission, uploads)
         if warnings:
             flash(_("Check the warnings below and confirm before you submit."), "error")
         else:
@@ -250,16 +252,18 @@ def confirm(submission_id: int):
                 return redirect(url_for("submissions.confirm", submission_id=submission_id))
             flash(_("Your submission was received."), "success")
             return redirect(url_for("submissions.receipt", submission_id=submission_id, number=number))
+    if uploads is None:
+        uploads = services.draft_attachments(submission)
     if warnings is None:
-        warnings = services.leak_warnings(submission)
+        warnings = services.leak_warnings(submission, uploads)
     return render_template(
         "submissions/confirm.html",
         submission=submission,
         stage=submission.stage,
         form=form,
         warnings=warnings,
-        errors=services.validation_errors(submission),
-        attachments=services.draft_attachments(submission),
+        errors=services.validation_errors(submission, uploads),
+        attachments=uploads,
         now=now(),
     )
 
