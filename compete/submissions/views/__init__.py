@@ -34,11 +34,14 @@ def _own_submission(submission_id: int):
     return submission
 
 
-def _flash_refusal(exc: DomainError) -> None:
+def _flash_refusal(exc: DomainError, transaction=None) -> None:
+    """End the refused work's transaction (or savepoint) and say why. A late attempt's log is
+    kept (R15); anything else the refused work wrote is rolled back."""
+    transaction = transaction or db.session
     if isinstance(exc, services.DeadlinePassed):
-        db.session.commit()  # keep the log of the late attempt (R15)
+        transaction.commit()  # keep the log of the late attempt (R15)
     else:
-        db.session.rollback()
+        transaction.rollback()
     flash(str(exc.message), "error")
     for detail in exc.details:
         flash(detail, "error")

@@ -102,12 +102,14 @@ def edit(submission_id: int):
         except DomainError as exc:
             _flash_refusal(exc)
             return redirect(url_for("submissions.edit", submission_id=submission_id))
-        db.session.commit()
+        # The draft and its files in one transaction; each file in a savepoint of its own, so that a
+        # refused file is rolled back alone and the draft is kept.
         uploaded_ok = True
         for slot_key in slot_keys:
             upload = request.files.get(f"file_{slot_key}")
             if upload is None or not upload.filename:
                 continue
+            savepoint = db.session.begin_nested()
             try:
                 services.add_attachment(
                     submission,
@@ -119,9 +121,10 @@ def edit(submission_id: int):
                 )
             except DomainError as exc:
                 uploaded_ok = False
-                _flash_refusal(exc)
+                _flash_refusal(exc, savepoint)
                 continue
-            db.session.commit()
+            savepoint.commit()
+        db.session.commit()
         if uploaded_ok:
             flash(_("Your draft was saved."), "success")
         if request.form.get("action") == "submit" and uploaded_ok:

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from compete.extensions import db
 from compete.storage.backends import get_storage
-from compete.submissions.models import Submission, SubmissionVersion
+from compete.submissions.models import Attachment, LateAttempt, Submission, SubmissionVersion
 from tests.factories_competitions import login_as
 from tests.factories_submissions import GOOD_CONTENT, make_pdf, make_setup
 
@@ -98,3 +98,67 @@ def test_an_upload_is_parsed_into_memory_within_the_request_bound(app):
             assert stream.fileno() >= 0  # a file on disk
     finally:
         app.config["MAX_CONTENT_LENGTH"] = 25 * 1024 * 1024
+
+
+def _start(client, setup) -> Submission:
+    login_as(client, setup.user, setup.organisation)
+    client.post(f"/competitions/{setup.competition.slug}/stages/1/start", data={"category": "", "confirm": "y"})
+    return db.session.scalars(select(Submission)).one()
+
+
+def test_the_draft_and_its_file_are_saved_together_and_a_refused_file_alone_is_rolled_back(client, setup):
+    submission = _start(client, setup)
+    form = {"field_problem": GOOD_CONTENT["problem"], "field_solution": GOOD_CONTENT["solution"]}
+    good = client.post(
+        f"/submissions/{submission.id}",
+        data={**form, "file_sketch": (io.BytesIO(make_pdf()), "skisse.pdf", "application/pdf")},
+        content_type="multipart/form-data",
+    )
+    assert good.status_code == 302
+    db.session.expire_all()
+    assert submission.draft_content == GOOD_CONTENT
+    assert [a.filename for a in db.session.scalars(select(Attachment))] == ["skisse.pdf"]
+
+    refused = client.post(
+        f"/submissions/{submission.id}",
+        data={**form, "field_problem": "Endret tekst", "file_sketch": (io.BytesIO(b"GIF89a not a pdf"), "x.pdf")},
+        content_type="multipart/form-data",
+    )
+    page = client.get(refused.headers["Location"]).get_data(as_text=True)
+    assert "Innholdet i filen er ikke en tillatt type (PDF)." in page
+    db.session.expire_all()
+    assert submission.draft_content["problem"] == "Endret tekst"  # the text is kept
+    assert [a.filename for a in db.session.scalars(select(Attachment))] == ["skisse.pdf"]  # the old file too
+
+
+def test_a_file_refused_because_the_deadline_passed_during_the_save_is_logged_and_the_draft_kept(
+    client, setup, clock, monkeypatch
+):
+    """The deadline passes between the draft's save and its file's check: the file's savepoint keeps
+    the late attempt's log (R15) and the draft is saved."""
+    from compete.submissions import services
+
+    submission = _start(client, setup)
+    save_draft = services.save_draft
+
+    def save_then_pass_the_deadline(*args, **kwargs):
+        save_draft(*args, **kwargs)
+        clock.set(setup.stage.deadline_at + timedelta(seconds=1))
+
+    monkeypatch.setattr(services, "save_draft", save_then_pass_the_deadline)
+    response = client.post(
+        f"/submissions/{submission.id}",
+        data={
+            "field_problem": GOOD_CONTENT["problem"],
+            "field_solution": GOOD_CONTENT["solution"],
+            "file_sketch": (io.BytesIO(make_pdf()), "skisse.pdf", "application/pdf"),
+        },
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert submission.draft_content == GOOD_CONTENT
+    assert db.session.scalars(select(Attachment)).all() == []
+    late = db.session.scalars(select(LateAttempt)).one()
+    assert late.action == "upload"
+    assert [f["name"] for f in late.file_hashes] == ["skisse.pdf"]
