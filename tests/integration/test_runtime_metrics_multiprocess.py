@@ -86,7 +86,9 @@ def test_metrics_add_up_every_gunicorn_worker_also_one_that_exited(tmp_path, tmp
         while True:
             assert server.poll() is None, "gunicorn exited"
             try:
-                requests.get(base + "/healthz", timeout=5)
+                # A long timeout: a request given up on while the master warms up (WeasyPrint, the
+                # templates) would still be answered later, and counted once more than `served`.
+                requests.get(base + "/healthz", timeout=60)
                 break
             except requests.RequestException:
                 assert time.monotonic() < deadline, "gunicorn did not answer"
