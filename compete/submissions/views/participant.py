@@ -93,7 +93,7 @@ def edit(submission_id: int):
             abort(400)
         content = {f.key: form[f"field_{f.key}"].data or "" for f in stage.fields}
         secret = [f.key for f in stage.fields if form[f"secret_{f.key}"].data]
-        # Read before the commits below expire them: reading them after would start another
+        # Read before the commit below expires them: reading them after would start another
         # transaction (and on a POST take the write lock) only to load them again.
         submission_id = submission.id
         slot_keys = [slot.key for slot in stage.file_slots]
