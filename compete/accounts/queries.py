@@ -125,18 +125,16 @@ def login_attempts_for(email: str) -> list[LoginAttempt]:
     )
 
 
-def acting_organisation(user, memberships: list[Membership] | None = None) -> Organisation | None:
+def acting_organisation(user) -> Organisation | None:
     """The organisation the user acts for now.
 
     session["org_id"] when the user is a member of it, else the first membership
     (by organisation name), else None. Users who may not act (anonymous,
-    unverified, deactivated) act for nobody. `memberships` is memberships_of(user)
-    when the caller has already read it (the header does), so it is not read twice.
+    unverified, deactivated) act for nobody.
     """
     if not can_act(user):
         return None
-    if memberships is None:
-        memberships = memberships_of(user)
+    memberships = memberships_of(user)
     if not memberships:
         return None
     chosen = session.get("org_id") if has_request_context() else None

@@ -64,13 +64,8 @@ def _inject_accounts():
 def _nav_context() -> dict:
     """Memberships and the switcher for the header; computed once per request."""
     if "accounts_nav" not in g:
-        # The relationship the permission checks have usually loaded already, in memberships_of's order.
-        memberships = (
-            sorted(current_user.memberships, key=lambda m: (m.organisation.name, m.organisation.id))
-            if can_act(current_user)
-            else []
-        )
-        acting = queries.acting_organisation(current_user, memberships) if memberships else None
+        memberships = queries.memberships_of(current_user) if can_act(current_user) else []
+        acting = queries.acting_organisation(current_user) if memberships else None
         form = None
         if len(memberships) > 1:
             form = SwitchForm(formdata=None, org_id=acting.id if acting else None, next=request.full_path.rstrip("?"))
