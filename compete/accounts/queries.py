@@ -6,7 +6,7 @@ from datetime import datetime
 
 from flask import has_request_context, session
 from sqlalchemy import delete, func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from compete.accounts.models import (
     AccountMailRequest,
@@ -28,11 +28,23 @@ def load_user(user_id: str) -> User | None:
 
     The token is compared with the one in the database, so a session or remember cookie
     issued before the last logout, password change or reset is refused on every instance.
+
+    The memberships and their organisations come in the same statement: every signed-in page reads
+    them (the header's organisation switcher, permission checks), and on PostgreSQL each statement
+    is a round trip.
     """
     raw_id, _, token = user_id.partition(":")
     if not raw_id.isdigit() or not token:
         return None
-    user = db.session.get(User, int(raw_id))
+    user = (
+        db.session.scalars(
+            select(User)
+            .where(User.id == int(raw_id))
+            .options(joinedload(User.memberships).joinedload(Membership.organisation))
+        )
+        .unique()
+        .one_or_none()
+    )
     if user is None or not user.has_session_token(token):
         return None
     return user

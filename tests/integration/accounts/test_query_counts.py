@@ -45,3 +45,33 @@ def test_list_pages_same_count_for_1_and_20_rows(app, count_queries):
         "admin_list": True,
         "members": True,
     }, counts
+
+
+def test_the_signed_in_user_comes_with_memberships_and_organisations_in_one_statement(app, count_queries):
+    from compete.accounts.queries import load_user
+
+    user = make_user()
+    for _ in range(3):
+        make_org(owner=user)
+    user_id = user.get_id()
+    db.session.expire_all()
+    db.session.expunge_all()  # a new request: nothing in the identity map
+
+    with count_queries() as counter:
+        loaded = load_user(user_id)
+        organisations = sorted(m.organisation.name for m in loaded.memberships)
+
+    assert len(organisations) == 3
+    assert counter.count == 1, counter.statements
+
+
+def test_a_stale_session_token_loads_no_user(app):
+    from compete.accounts.queries import load_user
+
+    user = make_user()
+    make_org(owner=user)
+    raw_id = user.get_id().partition(":")[0]
+
+    assert load_user(f"{raw_id}:not-the-token") is None
+    assert load_user(f"{raw_id}:") is None
+    assert load_user("x:y") is None
