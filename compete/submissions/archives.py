@@ -45,18 +45,13 @@ class Limits:
 
 def refused_bomb() -> FileRefused:
     return FileRefused(
-        _l(
-            "The file unpacks to far more than its size (a compressed archive that is too large or "
-            "suspicious). Nothing was changed in your draft."
-        ),
+        _l("The file unpacks to far more than its size (a compressed archive that is too large or suspicious)."),
         code="archive_bomb",
     )
 
 
 def refused_unreadable() -> FileRefused:
-    return FileRefused(
-        _l("The file is damaged or could not be read. Nothing was changed in your draft."), code="unreadable"
-    )
+    return FileRefused(_l("The file is damaged or could not be read."), code="unreadable")
 
 
 def check_archive(stream: BinaryIO, limits: Limits | None = None) -> None:

@@ -36,8 +36,7 @@ def _open(stream: BinaryIO, limits: Limits):
 def refused_too_many_pixels(limits: Limits) -> FileRefused:
     return FileRefused(
         _l(
-            "The image has more than %(max)s megapixels. Reduce it and upload it again. "
-            "Nothing was changed in your draft.",
+            "The image has more than %(max)s megapixels. Reduce it and upload it again.",
             max=limits.max_pixels // 1_000_000,
         ),
         code="image_pixels",

@@ -119,27 +119,24 @@ def confirm_upload(submission: Submission, user: User, token: str, key: str, *, 
             head = storage.head(key)
         except StorageError as exc:
             raise DomainError(
-                _l("The upload did not arrive. Nothing was changed in your draft; upload the file again."),
+                _l("The upload did not arrive. Upload the file again."),
                 code="missing",
             ) from exc
         if head.size > slot.max_mb * 1024 * 1024:
             raise DomainError(
-                _l("The file is larger than %(max)s MB. Nothing was changed in your draft.", max=slot.max_mb),
+                _l("The file is larger than %(max)s MB.", max=slot.max_mb),
                 code="size",
             )
         try:
             data = storage.read(key)  # at most the slot's size, checked above
         except StorageError as exc:
             raise DomainError(
-                _l("The file could not be stored right now. Your draft is saved; try the upload again later."),
+                _l("The file could not be stored right now. Try the upload again later."),
                 code="storage",
             ) from exc
         if len(data) != head.size or (sha256 and sha256.strip().lower() != files.sha256(data)):
             raise DomainError(
-                _l(
-                    "The stored file is not the one your browser sent (its SHA-256 differs). "
-                    "Nothing was changed in your draft; upload the file again."
-                ),
+                _l("The stored file is not the one your browser sent (its SHA-256 differs). Upload the file again."),
                 code="hash",
             )
         filename = key[len(prefix) :] or slot.label

@@ -242,15 +242,13 @@ def add_attachment(
     if not data:
         raise DomainError(_l("The file is empty."), code="empty")
     if len(data) > slot.max_mb * 1024 * 1024:
-        raise DomainError(
-            _l("The file is larger than %(max)s MB. Nothing was changed in your draft.", max=slot.max_mb), code="size"
-        )
+        raise DomainError(_l("The file is larger than %(max)s MB.", max=slot.max_mb), code="size")
     kind = files.detect_type(data)
     allowed = [t.strip() for t in slot.allowed_types.split(",") if t.strip()]
     if kind is None or kind not in allowed:
         raise DomainError(
             _l(
-                "The file's content is not an allowed type (%(types)s). Nothing was changed in your draft.",
+                "The file's content is not an allowed type (%(types)s).",
                 types=", ".join(t.upper() for t in allowed),
             ),
             code="type",
@@ -268,7 +266,7 @@ def add_attachment(
             # would be kept.
             lifecycle.discard_new(key)
             raise DomainError(
-                _l("The uploaded file changed while it was being checked. Nothing was changed in your draft."),
+                _l("The uploaded file changed while it was being checked."),
                 code="hash",
             )
         if scrubbed is not None:
@@ -278,7 +276,7 @@ def add_attachment(
             if stored:
                 lifecycle.discard_new(stored)
         raise DomainError(
-            _l("The file could not be stored right now. Your draft is saved; try the upload again later."),
+            _l("The file could not be stored right now. Try the upload again later."),
             code="storage",
         ) from exc
     attachment = Attachment(

@@ -34,17 +34,23 @@ def _own_submission(submission_id: int):
     return submission
 
 
-def _flash_refusal(exc: DomainError, transaction=None) -> None:
+def _flash_refusal(exc: DomainError, transaction=None, *, outcome: str | None = None) -> None:
     """End the refused work's transaction (or savepoint) and say why. A late attempt's log is
-    kept (R15); anything else the refused work wrote is rolled back."""
+    kept (R15); anything else the refused work wrote is rolled back.
+
+    `outcome` says what became of the draft (a file's refusal does not know whether the same save
+    kept the text). A late attempt's message already says that nothing was changed."""
     transaction = transaction or db.session
-    if isinstance(exc, services.DeadlinePassed):
+    late = isinstance(exc, services.DeadlinePassed)
+    if late:
         transaction.commit()  # keep the log of the late attempt (R15)
     else:
         transaction.rollback()
     flash(str(exc.message), "error")
     for detail in exc.details:
         flash(detail, "error")
+    if outcome and not late:
+        flash(outcome, "info")
 
 
 MANAGE = "/manage/competitions/<slug>/stages/<int:position>"

@@ -121,7 +121,10 @@ def edit(submission_id: int):
                 )
             except DomainError as exc:
                 uploaded_ok = False
-                _flash_refusal(exc, savepoint)
+                name = upload.filename.replace("\\", "/").rsplit("/", 1)[-1][:120]
+                _flash_refusal(
+                    exc, savepoint, outcome=_("The rest of your draft was saved, but not the file %(name)s.", name=name)
+                )
                 continue
             savepoint.commit()
         db.session.commit()
@@ -163,7 +166,7 @@ def upload_done(submission_id: int):
             sha256=request.args.get("sha256", ""),
         )
     except DomainError as exc:
-        _flash_refusal(exc)
+        _flash_refusal(exc, outcome=_("Nothing was changed in your draft."))
     else:
         db.session.commit()
         if attachment is not None:

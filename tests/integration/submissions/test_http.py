@@ -91,7 +91,9 @@ def test_wrong_file_keeps_the_draft(client, setup):
     )
 
     html = response.get_data(as_text=True)
-    assert "Innholdet i filen er ikke en tillatt type (PDF). Ingenting ble endret i utkastet." in html
+    assert "Innholdet i filen er ikke en tillatt type (PDF)." in html
+    assert "Resten av utkastet ble lagret, men ikke filen skisse.pdf." in html
+    assert "Ingenting ble endret" not in html
     db.session.refresh(submission)
     assert submission.draft_content == GOOD_CONTENT
     assert GOOD_CONTENT["problem"] in html

@@ -137,7 +137,7 @@ def test_too_large_file_is_refused(setup):
     big = b"%PDF-1.4\n" + b"0" * (10 * 1024 * 1024)
     with pytest.raises(DomainError) as excinfo:
         services.add_attachment(submission, setup.user, "sketch", "big.pdf", big)
-    assert str(excinfo.value.message) == "Filen er større enn 10 MB. Ingenting ble endret i utkastet."
+    assert str(excinfo.value.message) == "Filen er større enn 10 MB."
 
 
 def test_anonymous_stage_strips_pdf_metadata_and_logs_it(setup):
@@ -271,9 +271,7 @@ def test_storage_outage_gives_a_clear_error_and_keeps_the_draft(setup, app):
         services.add_attachment(submission, setup.user, "sketch", "s.pdf", make_pdf())
 
     assert excinfo.value.code == "storage"
-    assert str(excinfo.value.message) == (
-        "Filen kunne ikke lagres nå. Utkastet ditt er lagret; prøv å laste opp igjen senere."
-    )
+    assert str(excinfo.value.message) == "Filen kunne ikke lagres nå. Prøv å laste opp igjen senere."
     assert submission.draft_content == GOOD_CONTENT
     assert services.draft_attachments(submission) == []
 

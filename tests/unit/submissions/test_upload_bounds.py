@@ -73,8 +73,7 @@ def test_a_200_mb_bomb_is_refused_before_it_is_read_and_memory_stays_under_50_mb
     assert peak < 50 * MB
     assert excinfo.value.code == "archive_bomb"
     assert str(excinfo.value.message) == (
-        "Filen pakkes ut til langt mer enn størrelsen sin (et komprimert arkiv som er for stort eller "
-        "mistenkelig). Ingenting ble endret i utkastet ditt."
+        "Filen pakkes ut til langt mer enn størrelsen sin (et komprimert arkiv som er for stort eller mistenkelig)."
     )
     assert submission.draft_content == GOOD_CONTENT
     assert services.draft_attachments(submission) == []
@@ -158,7 +157,7 @@ def test_an_unreadable_pdf_in_an_anonymous_stage_is_a_form_error_and_nothing_is_
         services.add_attachment(submission, setup.user, "sketch", "skisse.pdf", data)
 
     assert excinfo.value.code == "unreadable"
-    assert str(excinfo.value.message) == "Filen er skadet eller kunne ikke leses. Ingenting ble endret i utkastet ditt."
+    assert str(excinfo.value.message) == "Filen er skadet eller kunne ikke leses."
     assert services.draft_attachments(submission) == []
     assert stored_files(app) == before
     assert submission.draft_content == GOOD_CONTENT
@@ -176,9 +175,7 @@ def test_an_image_with_too_many_pixels_is_refused_before_decoding(setup, app, mo
         services.add_attachment(submission, setup.user, "sketch", "kart.png", out.getvalue())
 
     assert excinfo.value.code == "image_pixels"
-    assert str(excinfo.value.message) == (
-        "Bildet har mer enn 1 megapiksler. Gjør det mindre og last det opp igjen. Ingenting ble endret i utkastet ditt."
-    )
+    assert str(excinfo.value.message) == ("Bildet har mer enn 1 megapiksler. Gjør det mindre og last det opp igjen.")
     assert services.draft_attachments(submission) == []
 
 
