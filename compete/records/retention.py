@@ -4,6 +4,9 @@ A draft that was never published has no record yet and may be edited freely.
 The period runs from when the competition ended (cancelled, or the notices of its final decision
 sent) for `Competition.retention_years` years. A competition that has not ended is kept. The guard
 is a session hook, so every ORM deletion of a part of the record is refused, whichever code asks.
+A bulk `DELETE` statement on a table of the record would pass that hook unseen (it deletes rows the
+session never loaded), so the session refuses those statements outright: the record's rows are
+deleted one by one, each checked.
 """
 
 from __future__ import annotations
@@ -71,6 +74,38 @@ def _competition_of(obj) -> Competition | None:
     if isinstance(obj, Notice | Complaint):
         return obj.decision.stage.competition
     return None
+
+
+# The tables whose rows `_competition_of` places in a competition's record.
+RECORD_MODELS = (
+    Competition,
+    Stage,
+    CallVersion,
+    Question,
+    Submission,
+    SubmissionVersion,
+    Attachment,
+    Decision,
+    Notice,
+    Complaint,
+)
+
+
+class BulkDeletionRefused(RuntimeError):
+    """A programming error: a bulk DELETE aimed at the record, which the retention check cannot see."""
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _refuse_bulk_deletion(state) -> None:
+    if not state.is_delete:
+        return
+    # By name: an ORM statement's table is an annotated copy of the model's, not the same object.
+    table = getattr(state.statement, "table", None)
+    if table is not None and table.name in {model.__tablename__ for model in RECORD_MODELS}:
+        raise BulkDeletionRefused(
+            f"bulk DELETE on {table.name} is refused: rows of a competition's record are deleted "
+            "through the session one by one, so that their retention period (R43) is checked"
+        )
 
 
 @event.listens_for(Session, "before_flush")

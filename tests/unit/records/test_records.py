@@ -132,3 +132,31 @@ def test_a_draft_that_was_never_published_may_lose_a_stage(app):
     s = make_competition_setup(state=CompetitionState.DRAFT, with_version=False, stages=2)
     competition_services.delete_stage(s.competition.stages[1], s.actor)
     assert [stage.position for stage in s.competition.stages] == [1]
+
+
+@pytest.mark.parametrize("model_name", ["Question", "SubmissionVersion", "Attachment", "Competition"])
+def test_a_bulk_delete_on_the_record_is_refused_before_it_reaches_the_database(app, model_name):
+    """A DELETE statement would pass the per-row retention check unseen (R43)."""
+    from sqlalchemy import delete
+
+    from compete.records import retention
+
+    model = {m.__name__: m for m in retention.RECORD_MODELS}[model_name]
+    s = make_competition_setup()
+    make_question(s.competition, s.participant, s.participant_org)
+    before = _count(model)
+
+    with pytest.raises(retention.BulkDeletionRefused):
+        db.session.execute(delete(model))
+    with pytest.raises(retention.BulkDeletionRefused):
+        db.session.execute(delete(model.__table__).where(model.__table__.c.id > 0))
+
+    assert _count(model) == before
+
+
+def test_a_bulk_delete_elsewhere_is_left_alone(app):
+    from sqlalchemy import delete
+
+    from compete.api.models import ApiRateCounter
+
+    db.session.execute(delete(ApiRateCounter))  # not part of any competition's record
