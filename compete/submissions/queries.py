@@ -37,18 +37,22 @@ def submission_by_id(submission_id: int) -> Submission | None:
 
 
 def submission_for_receipt(submission_id: int) -> Submission | None:
-    """A submission with what its receipt and the permission check read (stage, competition,
-    organisation) in one query; not its draft nor the stage's template."""
-    return db.session.scalars(
-        select(Submission)
-        .where(Submission.id == submission_id)
-        .options(
-            joinedload(Submission.stage).joinedload(Stage.competition),
-            joinedload(Submission.organisation),
-            defer(Submission.draft_content),
-            defer(Submission.draft_secret_fields),
+    """A submission with what its receipt and the permission check read (stage, competition and its
+    owners, organisation) in one query; not its draft nor the stage's template."""
+    return (
+        db.session.scalars(
+            select(Submission)
+            .where(Submission.id == submission_id)
+            .options(
+                joinedload(Submission.stage).joinedload(Stage.competition).joinedload(Competition.owners),
+                joinedload(Submission.organisation),
+                defer(Submission.draft_content),
+                defer(Submission.draft_secret_fields),
+            )
         )
-    ).first()
+        .unique()
+        .first()
+    )
 
 
 def submission_for(stage: Stage, organisation: Organisation) -> Submission | None:
@@ -84,16 +88,20 @@ def submission_by_code(stage: Stage, code: str) -> Submission | None:
 
 
 def version(submission: Submission, number: int, *, receipt_only: bool = False) -> SubmissionVersion | None:
-    """A version with its attachments; `receipt_only` leaves its content for a later read (a receipt
-    shows hashes, not the content)."""
-    options = [selectinload(SubmissionVersion.attachments)]
+    """A version with its attachments, in one statement; `receipt_only` leaves its content for a
+    later read (a receipt shows hashes, not the content)."""
+    options = [joinedload(SubmissionVersion.attachments)]
     if receipt_only:
         options += [defer(SubmissionVersion.content), defer(SubmissionVersion.secret_fields)]
-    return db.session.scalars(
-        select(SubmissionVersion)
-        .where(SubmissionVersion.submission_id == submission.id, SubmissionVersion.number == number)
-        .options(*options)
-    ).first()
+    return (
+        db.session.scalars(
+            select(SubmissionVersion)
+            .where(SubmissionVersion.submission_id == submission.id, SubmissionVersion.number == number)
+            .options(*options)
+        )
+        .unique()
+        .first()
+    )
 
 
 def attachment(submission: Submission, attachment_id: int) -> Attachment | None:

@@ -74,3 +74,19 @@ def test_each_page_has_the_same_query_count_at_30_and_300_entries(app, count_que
         k: v for k, v in small_counts.items() if k != "juror entry page"
     }
     assert abs(large_counts["juror entry page"] - small_counts["juror entry page"]) <= 1
+    # And no more statements than today (each is a round trip on PostgreSQL). The signed-in user
+    # comes with memberships and organisations in one; a receipt's submission with its competition's
+    # owners, its version with its files.
+    over = {k: (v, BUDGET[k]) for k, v in large_counts.items() if v > BUDGET[k]}
+    assert not over, over
+
+
+BUDGET = {
+    "receipt log": 9,
+    "ranking": 6,
+    "one receipt": 4,
+    "juror entry page": 12,
+    "public call page": 9,
+    "home page": 4,
+    "scorecard re-save": 10,
+}
