@@ -8,9 +8,9 @@ and let a head only move forward to an entry of its own chain (migration 5a1e0c7
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from compete.core.models import UTCDateTime
@@ -53,3 +53,16 @@ class AuditHead(db.Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     seq: Mapped[int] = mapped_column(Integer, nullable=False)
     hash: Mapped[str] = mapped_column(String(64), nullable=False)
+
+
+class DailySeal(db.Model):
+    """The worker's daily seal (R41): one a day in Europe/Oslo, however many workers run the job and
+    however often they restart (the unique day is the claim). `storage_key` is the seal document."""
+
+    __tablename__ = "audit_daily_seals"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    day: Mapped[date] = mapped_column(Date, nullable=False, unique=True)
+    sealed_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    # Known to the storage check: a seal row whose document is gone is reported.
+    storage_key: Mapped[str | None] = mapped_column(String(255), info={"storage_key": True})

@@ -77,10 +77,14 @@ def test_each_page_has_the_same_query_count_at_30_and_300_entries(app, count_que
     # And no more statements than today (each is a round trip on PostgreSQL). The signed-in user
     # comes with memberships and organisations in one; a receipt's submission with its competition's
     # owners, its version with its files.
-    over = {k: (v, BUDGET[k]) for k, v in large_counts.items() if v > BUDGET[k]}
+    budget = BUDGET | (PG_BUDGET if db.engine.dialect.name == "postgresql" else {})
+    over = {k: (v, budget[k]) for k, v in large_counts.items() if v > budget[k]}
     assert not over, over
 
 
+# PostgreSQL adds the row locks (`SELECT … FOR UPDATE` and the locked row read again) where two
+# writers meet; SQLite's write lock is taken by BEGIN IMMEDIATE.
+PG_BUDGET = {"scorecard re-save": 14}
 BUDGET = {
     "receipt log": 9,
     "ranking": 6,

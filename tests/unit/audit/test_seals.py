@@ -134,3 +134,62 @@ def test_seal_competition_seals_that_chain_only(app):
     head = seal_competition(competition)
     assert head == SealedHead(competition.id, 3, entries[-1].hash)
     assert db.session.get(AuditHead, competition.id).seq == 3
+
+
+def test_the_workers_daily_seal_is_made_once_a_day_whatever_the_restarts(app, clock):
+    """Each worker runs every job when it starts; two workers (two machines) or a restart must not
+    seal the day twice nor mail the officers twice."""
+    from datetime import UTC, datetime
+
+    from compete.audit.jobs import seal
+    from compete.audit.models import DailySeal
+    from compete.core.jobs import Worker, registered_jobs
+
+    clock.set(datetime(2026, 12, 2, 22, 0, tzinfo=UTC))
+    _chain()
+    clock.set(datetime(2026, 12, 2, 22, 30, tzinfo=UTC))  # 23:30 in Oslo
+    jobs = {"audit.seal": registered_jobs()["audit.seal"]}
+    for _restart in range(3):
+        Worker(jobs=jobs, poll_seconds=0).tick()  # each start runs the job at once
+
+    def made():
+        rows = db.session.scalars(select(DailySeal).order_by(DailySeal.day)).all()
+        mails = db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "audit/seal")).all()
+        return [(row.day.isoformat(), get_storage().exists(row.storage_key)) for row in rows], len(mails)
+
+    assert made() == ([("2026-12-02", True)], 1)
+
+    clock.set(datetime(2026, 12, 2, 23, 30, tzinfo=UTC))  # 00:30 in Oslo: a new day
+    assert seal() == 1
+    assert seal() == 0
+    db.session.commit()
+    # Nothing moved since the last seal: the new day is sealed, nobody is mailed again.
+    assert made() == ([("2026-12-02", True), ("2026-12-03", True)], 1)
+
+
+def test_a_day_claimed_by_another_worker_meanwhile_is_left_to_it(app, clock, monkeypatch):
+    """Between this worker's look and its insert another one claimed the day (PostgreSQL lets both
+    look): the unique day refuses the second claim, and nothing is sealed or mailed twice."""
+    from datetime import UTC, date, datetime
+
+    from compete.audit import jobs
+    from compete.audit.models import DailySeal
+
+    moment = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)
+    clock.set(moment)
+    _chain()
+    db.session.add(DailySeal(day=date(2026, 12, 3), sealed_at=moment, storage_key="audit-seals/other.json"))
+    db.session.flush()
+    real_scalar = db.session.scalar
+    looks = iter([None])  # the first look does not see the other worker's row yet
+
+    def scalar(statement, *args, **kwargs):
+        if "audit_daily_seals.id" in str(statement):
+            return next(looks, real_scalar(statement, *args, **kwargs))
+        return real_scalar(statement, *args, **kwargs)
+
+    monkeypatch.setattr(db.session, "scalar", scalar)
+    assert jobs.seal() == 0
+    monkeypatch.undo()
+    assert db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "audit/seal")).all() == []
+    assert [row.storage_key for row in db.session.scalars(select(DailySeal))] == ["audit-seals/other.json"]
