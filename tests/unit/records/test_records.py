@@ -159,4 +159,9 @@ def test_a_bulk_delete_elsewhere_is_left_alone(app):
 
     from compete.api.models import ApiRateCounter
 
+    db.session.add(ApiRateCounter(bucket="ip:192.0.2.1", period=1, hits=3))
+    db.session.flush()
+
     db.session.execute(delete(ApiRateCounter))  # not part of any competition's record
+
+    assert _count(ApiRateCounter) == 0
