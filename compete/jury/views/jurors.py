@@ -164,7 +164,8 @@ def entry(stage_id: int, code: str):
     # and can_see() above cleared this one: it is assigned exactly when it is in the queue.
     assigned = position is not None
     # Read and rendered in a read transaction; the view is then recorded (R41) in a short write
-    # transaction of its own, so that the write lock is held for the append only.
+    # transaction of its own on SQLite, so that the write lock is held for the append only (on
+    # PostgreSQL in the same transaction: see write_after_reading).
     page = render_template(
         "jury/entry.html",
         position=position,
