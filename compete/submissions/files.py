@@ -88,11 +88,15 @@ def _check_pdf(stream: BinaryIO) -> None:
         raise refused_unreadable() from exc
 
 
+def base_name(name: str) -> str:
+    """The name a browser sent without its path or control characters (NFC), as it may be shown."""
+    base = unicodedata.normalize("NFC", (name or "").replace("\\", "/").rsplit("/", 1)[-1])
+    return "".join(ch for ch in base if unicodedata.category(ch)[0] != "C")
+
+
 def safe_filename(name: str, kind: str) -> str:
     """A display name without paths or control characters, ending in the real type's extension."""
-    base = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
-    base = unicodedata.normalize("NFC", base)
-    base = "".join(ch for ch in base if unicodedata.category(ch)[0] != "C")
+    base = base_name(name)
     stem = base.rsplit(".", 1)[0] if "." in base else base
     stem = re.sub(r"[^\w\s.,()\-æøåÆØÅ]", "_", stem).strip(" ._") or "file"
     return f"{stem[:120]}.{kind}"

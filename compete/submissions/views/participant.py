@@ -24,7 +24,7 @@ from compete.core.formatting import format_iso
 from compete.core.time import now, to_oslo
 from compete.extensions import db
 from compete.storage.downloads import send_stored
-from compete.submissions import permissions, queries, services
+from compete.submissions import files, permissions, queries, services
 from compete.submissions.forms import EmptyForm, SelfCheckForm, SubmitForm, sketch_form_class
 from compete.submissions.receipts import receipt_pdf
 from compete.submissions.services import direct_uploads
@@ -121,7 +121,7 @@ def edit(submission_id: int):
                 )
             except DomainError as exc:
                 uploaded_ok = False
-                name = upload.filename.replace("\\", "/").rsplit("/", 1)[-1][:120]
+                name = files.base_name(upload.filename)[:120]
                 _flash_refusal(
                     exc, savepoint, outcome=_("The rest of your draft was saved, but not the file %(name)s.", name=name)
                 )
