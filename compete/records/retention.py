@@ -91,6 +91,9 @@ RECORD_MODELS = (
 )
 
 
+RECORD_TABLES = frozenset(model.__tablename__ for model in RECORD_MODELS)
+
+
 class BulkDeletionRefused(RuntimeError):
     """A programming error: a bulk DELETE aimed at the record, which the retention check cannot see."""
 
@@ -101,7 +104,7 @@ def _refuse_bulk_deletion(state) -> None:
         return
     # By name: an ORM statement's table is an annotated copy of the model's, not the same object.
     table = getattr(state.statement, "table", None)
-    if table is not None and table.name in {model.__tablename__ for model in RECORD_MODELS}:
+    if table is not None and table.name in RECORD_TABLES:
         raise BulkDeletionRefused(
             f"bulk DELETE on {table.name} is refused: rows of a competition's record are deleted "
             "through the session one by one, so that their retention period (R43) is checked"
