@@ -99,6 +99,10 @@ class Config:
     LOGIN_MAX_FAILURES_PER_IP_AND_ACCOUNT = int(os.environ.get("LOGIN_MAX_FAILURES_PER_IP_AND_ACCOUNT", "5"))
     LOGIN_MAX_FAILURES_PER_ACCOUNT = int(os.environ.get("LOGIN_MAX_FAILURES_PER_ACCOUNT", "20"))
     LOGIN_THROTTLE_WINDOW_SECONDS = int(os.environ.get("LOGIN_THROTTLE_WINDOW_SECONDS", "900"))
+    # Failures from one IP address across all accounts: past this many in the window, that address is
+    # asked to wait without a password check (each costs an argon2 hash), except for accounts that have
+    # logged in from it before. Far above an office's typos; it stops a spray of guesses and its CPU.
+    LOGIN_MAX_FAILURES_PER_IP = int(os.environ.get("LOGIN_MAX_FAILURES_PER_IP", "100"))
     # Registration, reset and verification mails: at most this many per address (each kind) and per
     # IP address (all kinds) within the window; further requests get the same answer and no mail.
     ACCOUNT_MAIL_MAX_PER_ADDRESS = int(os.environ.get("ACCOUNT_MAIL_MAX_PER_ADDRESS", "3"))

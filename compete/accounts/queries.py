@@ -129,6 +129,28 @@ def recent_failures(*, email: str | None = None, ip: str | None = None, since: d
     return list(db.session.scalars(query.order_by(LoginAttempt.at)))
 
 
+def logged_in_from(email: str, ip: str, *, since: datetime) -> bool:
+    """Whether the account logged in successfully from this IP address since `since`."""
+    return (
+        db.session.scalar(
+            select(LoginAttempt.id)
+            .where(
+                LoginAttempt.email == email.strip().lower(),
+                LoginAttempt.ip == ip,
+                LoginAttempt.succeeded.is_(True),
+                LoginAttempt.at > since,
+            )
+            .limit(1)
+        )
+        is not None
+    )
+
+
+def delete_login_attempts(*, before: datetime) -> int:
+    """Delete login attempts older than `before`; how many."""
+    return db.session.execute(delete(LoginAttempt).where(LoginAttempt.at < before)).rowcount
+
+
 def login_attempts_for(email: str) -> list[LoginAttempt]:
     return list(
         db.session.scalars(

@@ -1,9 +1,17 @@
 """Login and its throttling, with all state in the database (several web instances share it).
 
 Failures are counted per account from one IP address, and per account from all addresses.
-Failures from one IP address against other accounts never refuse a correct password: behind
+Failures from one IP address against other accounts do not refuse a correct password: behind
 a shared address (a company network, a proxy) one person's typos or an attacker's guesses do
 not lock out everybody else.
+
+One bound does count an address's failures across accounts, because every password check costs
+an argon2 hash (~200 ms of CPU at the production cost): past LOGIN_MAX_FAILURES_PER_IP failures
+within the window, an address gets "try again later" without a password check, so that a spray
+of guesses at many accounts from one address can neither take the CPU from everyone else nor go
+on guessing. The bound is far above an office's typos, and it still lets through an account that
+has logged in from that address before (within KEEP_LOGIN_ATTEMPTS): colleagues behind the same
+address keep working while it holds.
 """
 
 from __future__ import annotations
@@ -21,6 +29,9 @@ from compete.core.i18n import lazy_gettext as _l
 from compete.core.i18n import lazy_ngettext as ngettext  # extracted as ngettext
 from compete.core.time import now
 from compete.extensions import db
+
+# Login attempts (address, IP address, time) are deleted after this long (accounts.prune_login_attempts).
+KEEP_LOGIN_ATTEMPTS = timedelta(days=30)
 
 
 class LoginThrottled(DomainError):
@@ -67,6 +78,17 @@ def check_throttle(email: str, ip: str) -> None:
     )
     if minutes:
         raise LoginThrottled(minutes)
+    minutes = _throttle_minutes(
+        queries.recent_failures(ip=ip, since=since), config["LOGIN_MAX_FAILURES_PER_IP"], window
+    )
+    if minutes and not queries.logged_in_from(email, ip, since=now() - KEEP_LOGIN_ATTEMPTS):
+        raise LoginThrottled(minutes)
+
+
+def record_failure(email: str, ip: str) -> None:
+    """Count a wrong password for this account from this address (a login or a password change)."""
+    db.session.add(LoginAttempt(email=normal_email(email)[:254], ip=ip[:64], succeeded=False, at=now()))
+    db.session.flush()
 
 
 _dummy_hash: str | None = None

@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from compete.accounts.models import User, new_session_token
 from compete.accounts.passwords import MIN_PASSWORD_LENGTH, hash_password, verify_password
+from compete.accounts.services.login import check_throttle, record_failure
 from compete.audit.services import Actor, record
 from compete.core.errors import DomainError
 from compete.core.i18n import lazy_gettext as _l
@@ -42,9 +43,14 @@ def set_password(user: User, password: str, reason: str) -> User:
     return user
 
 
-def change_password(user: User, current_password: str, new_password: str) -> User:
-    """The signed-in user's own change: needs the current password; other sessions end."""
+def change_password(user: User, current_password: str, new_password: str, *, ip: str) -> User:
+    """The signed-in user's own change: needs the current password; other sessions end.
+
+    A wrong current password counts as a failed login for the account from this address, and the
+    login throttle applies (LoginThrottled): a borrowed session cannot guess the password at will."""
+    check_throttle(user.email, ip)
     if not verify_password(user.password_hash, current_password):
+        record_failure(user.email, ip)
         raise DomainError(_l("Your current password is not correct."), code="credentials")
     set_password(user, new_password, "password_changed")
     record(Actor(user, None, "user"), "user.password_changed", user)

@@ -218,10 +218,11 @@ def change_password():
     if not form.validate_on_submit():
         return _profile_page(password_form=form, status=400)
     try:
-        services.change_password(current_user, form.current_password.data, form.password.data)
+        services.change_password(current_user, form.current_password.data, form.password.data, ip=_client_ip())
     except DomainError as exc:
+        db.session.commit()  # keep the counted failure
         form.current_password.errors = [exc.message]
-        return _profile_page(password_form=form, status=400)
+        return _profile_page(password_form=form, status=429 if isinstance(exc, LoginThrottled) else 400)
     db.session.commit()
     _keep_this_session()
     flash(_("Your password has been changed. You are logged out everywhere else."), "success")

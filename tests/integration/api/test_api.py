@@ -109,7 +109,7 @@ def test_expired_tokens_fail_logout_everywhere_keeps_them_and_a_password_change_
     db.session.commit()
     assert client.get("/api/v1/me/submissions", headers=bearer(kept)).status_code == 200
     clock.advance(timedelta(minutes=1))
-    account_services.change_password(user, "correct horse battery", "a much better password")
+    account_services.change_password(user, "correct horse battery", "a much better password", ip="10.0.0.1")
     db.session.commit()
     assert client.get("/api/v1/me/submissions", headers=bearer(kept)).status_code == 401
     fresh = make_token(user)
