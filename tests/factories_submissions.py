@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from dataclasses import dataclass
 
 from compete.accounts.models import Organisation, User
@@ -25,6 +26,38 @@ def make_pdf(
         f"</head><body><p>{text}</p></body></html>"
     )
     return HTML(string=html).write_pdf()
+
+
+def make_pdf_bomb(*, calls: int = 200_000, form_kb: int = 10) -> bytes:
+    """A valid one-page PDF of a few KB whose page draws a 10 KB text form `calls` times: every text
+    extractor runs each call (200 000 × 10 KB of operators), so reading it has no useful end."""
+    page_content = zlib.compress(b"q /Fm1 Do Q\n" * calls, 9)
+    form = zlib.compress(b"BT /F1 12 Tf 72 712 Td (Hei) Tj ET\n" * (form_kb * 1024 // 36), 9)
+    font = b"<< /F1 3 0 R >>"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [4 0 R] /Count 1 >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 5 0 R /Resources << /Font "
+        + font
+        + b" /XObject << /Fm1 6 0 R >> >> >>",
+        b"<< /Filter /FlateDecode /Length %d >>\nstream\n" % len(page_content) + page_content + b"\nendstream",
+        b"<< /Type /XObject /Subtype /Form /BBox [0 0 612 792] /Resources << /Font "
+        + font
+        + b" >> /Filter /FlateDecode /Length %d >>\nstream\n" % len(form)
+        + form
+        + b"\nendstream",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
 
 
 def make_docx(text: str = "Løsningen", *, creator: str = "Kari Nordmann", company: str = "Hemmelig AS") -> bytes:

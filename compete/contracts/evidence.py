@@ -12,6 +12,8 @@ import zipfile
 
 from stdnum.no import fodselsnummer
 
+from compete.core.errors import DomainError
+from compete.core.i18n import lazy_gettext as _l
 from compete.submissions import files
 
 EVIDENCE_TYPES = ("pdf", "xlsx", "docx", "csv", "txt")
@@ -68,7 +70,13 @@ def evidence_text(data: bytes, kind: str) -> str:
         except zipfile.BadZipFile:
             return ""
         return re.sub(r"<[^>]+>", " ", "\n".join(parts))
-    return files.extract_text(data, kind)
+    try:
+        return files.extract_text(data, kind)
+    except files.TextUnavailable as exc:
+        raise DomainError(
+            _l("The evidence file could not be read to check it for personal data (it is too large or complex)."),
+            code="unreadable",
+        ) from exc
 
 
 def safe_filename(name: str, kind: str) -> str:

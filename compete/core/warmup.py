@@ -17,7 +17,7 @@ from flask import Flask
 from flask_babel import force_locale, get_translations
 
 # Imported where used (a command or a test need not pay for them), but by every web worker sooner or later.
-LAZY_IMPORTS = ("pypdf", "PIL.Image", "openpyxl", "weasyprint")
+LAZY_IMPORTS = ("pypdf", "pypdfium2", "PIL.Image", "openpyxl", "weasyprint")
 
 
 def warm(app: Flask) -> dict:

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
 
-from compete.submissions import images
+from compete.submissions import images, pdftext
 from compete.submissions.archives import (
     FileRefused,
     Limits,
@@ -202,18 +202,25 @@ def _strip_ooxml(data: bytes, limits: Limits) -> Scrubbed:
 _TAG = re.compile(r"<[^>]*>")
 
 
+class TextUnavailable(Exception):
+    """The file's text could not be read within the bounds (pdftext): it may hide anything."""
+
+
 def iter_text(data: bytes, kind: str, limits: Limits | None = None) -> Iterator[str]:
     """Plain text of a PDF, Word file or image metadata for the leak check, in chunks (a Word file is
-    never inflated whole); nothing for other types or unreadable files."""
+    never inflated whole); nothing for other types or unreadable files. Raises TextUnavailable for a
+    PDF whose text cannot be read within the CPU and memory bounds of pdftext."""
     limits = limits or Limits.from_config()
+    if kind == "pdf":
+        texts = pdftext.page_texts(data)
+        if texts is None:
+            raise TextUnavailable
+        yield from texts
     try:
         if kind == "pdf":
             from pypdf import PdfReader
 
-            reader = PdfReader(io.BytesIO(data))
-            for page in reader.pages:
-                yield page.extract_text() or ""
-            yield "\n".join(str(value) for value in (reader.metadata or {}).values())
+            yield "\n".join(str(value) for value in (PdfReader(io.BytesIO(data)).metadata or {}).values())
         elif kind == "docx":
             check_archive(io.BytesIO(data), limits)
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -238,7 +245,8 @@ def _xml_text(chunks: Iterable[bytes]) -> Iterator[str]:
 
 
 def extract_text(data: bytes, kind: str) -> str:
-    """Plain text of a PDF, Word file or image metadata (bounded by the archive limits)."""
+    """Plain text of a PDF, Word file or image metadata (bounded by the archive limits and pdftext's).
+    Raises TextUnavailable."""
     return "".join(iter_text(data, kind))
 
 

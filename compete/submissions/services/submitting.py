@@ -91,7 +91,20 @@ def leak_warnings(submission: Submission, uploads: list[Attachment] | None = Non
         places.append((attachment.filename, files.iter_text(data, kind)))
     warnings = []
     for place, chunks in places:
-        for needle in sorted(files.find_in_text(chunks, needles)):
+        try:
+            found = files.find_in_text(chunks, needles)
+        except files.TextUnavailable:
+            warnings.append(
+                str(
+                    _l(
+                        "%(place)s could not be read to check it for names (it is too large or complex). "
+                        "Check it yourself.",
+                        place=place,
+                    )
+                )
+            )
+            continue
+        for needle in sorted(found):
             warnings.append(str(_l("“%(found)s” appears in %(place)s.", found=needle, place=place)))
     return warnings
 

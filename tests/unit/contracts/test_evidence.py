@@ -53,3 +53,21 @@ def test_text_of_a_spreadsheet_is_checked():
     data = out.getvalue()
     assert evidence.detect_evidence_type(data) == "xlsx"
     assert evidence.personal_data_found(evidence.evidence_text(data, "xlsx")) == ["national_id"]
+
+
+def test_a_pdf_that_cannot_be_read_within_the_bounds_is_refused(app, monkeypatch):
+    """Evidence that cannot be checked for personal data is not taken unchecked."""
+    from compete.core.errors import DomainError
+    from compete.submissions import pdftext
+    from tests.factories_submissions import make_pdf, make_pdf_bomb
+
+    monkeypatch.setattr(pdftext, "CPU_SECONDS", 1)
+    with pytest.raises(DomainError) as refused:
+        evidence.evidence_text(make_pdf_bomb(), "pdf")
+    assert refused.value.code == "unreadable"
+    assert str(refused.value.message) == (
+        "Dokumentasjonsfilen kunne ikke leses for å sjekke den for personopplysninger "
+        "(den er for stor eller sammensatt)."
+    )
+    text = evidence.evidence_text(make_pdf(text="Deltaker 01010150074 er i jobb."), "pdf")
+    assert evidence.personal_data_found(text) == ["national_id"]
