@@ -25,6 +25,7 @@ import resource
 import select
 import signal
 import time
+import warnings
 
 # Bounds of one extraction; a real sketch of 50 pages needs well under 1 s and 100 MB.
 CPU_SECONDS = 5
@@ -84,7 +85,12 @@ def simple(data: bytes) -> bool:
 
 def _in_child(data: bytes, cpu_seconds: int, memory_mb: int) -> list[str] | None:
     read_fd, write_fd = os.pipe()
-    pid = os.fork()
+    with warnings.catch_warnings():
+        # Python 3.12+ warns when a process with threads forks (the development server, tests with an
+        # SMTP thread): the child only reads the PDF and writes to the pipe, and a child that hangs
+        # anyway is killed at the deadline.
+        warnings.filterwarnings("ignore", message=".*multi-threaded.*fork", category=DeprecationWarning)
+        pid = os.fork()
     if pid == 0:  # the child: extract, write JSON to the pipe, exit without running the parent's cleanup
         status = 1
         try:
