@@ -216,12 +216,10 @@ def iter_text(data: bytes, kind: str, limits: Limits | None = None) -> Iterator[
         if texts is None:
             raise TextUnavailable
         yield from texts
+        yield _pdf_metadata_text(data)
+        return
     try:
-        if kind == "pdf":
-            from pypdf import PdfReader
-
-            yield "\n".join(str(value) for value in (PdfReader(io.BytesIO(data)).metadata or {}).values())
-        elif kind == "docx":
+        if kind == "docx":
             check_archive(io.BytesIO(data), limits)
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
                 yield from _xml_text(iter_member(archive, archive.getinfo("word/document.xml"), budget_for(limits)))
@@ -229,6 +227,16 @@ def iter_text(data: bytes, kind: str, limits: Limits | None = None) -> Iterator[
             yield images.image_text(io.BytesIO(data), limits)
     except Exception:  # noqa: BLE001 - a file we cannot read gives no text, not an error
         return
+
+
+def _pdf_metadata_text(data: bytes) -> str:
+    """The PDF's document information (author, title, …) as text; nothing when pypdf cannot read it."""
+    from pypdf import PdfReader
+
+    try:
+        return "\n".join(str(value) for value in (PdfReader(io.BytesIO(data)).metadata or {}).values())
+    except Exception:  # noqa: BLE001 - no metadata to check, as for any unreadable part
+        return ""
 
 
 def _xml_text(chunks: Iterable[bytes]) -> Iterator[str]:

@@ -38,8 +38,6 @@ SIMPLE_CONTENT_BYTES = 2 * 1024 * 1024
 def page_texts(data: bytes, *, cpu_seconds: int | None = None, memory_mb: int | None = None) -> list[str] | None:
     """The text of each page (at most MAX_PAGES), or None when the file cannot be read within the
     bounds (CPU_SECONDS and MEMORY_MB unless given)."""
-    import pypdfium2  # noqa: F401 - imported in the parent: the child then has it without paying the import
-
     if simple(data):
         try:
             return _extract(data)
@@ -72,9 +70,8 @@ def simple(data: bytes) -> bool:
             contents = contents.get_object() if contents is not None else []
             for stream in contents if isinstance(contents, list) else [contents]:
                 stream = stream.get_object()
-                total += len(getattr(stream, "_data", b""))  # encoded: bounded before anything is inflated
-                if total > SIMPLE_CONTENT_BYTES:
-                    return False
+                if total + len(getattr(stream, "_data", b"")) > SIMPLE_CONTENT_BYTES:
+                    return False  # already too much encoded: not inflated at all
                 total += len(stream.get_data())
                 if total > SIMPLE_CONTENT_BYTES:
                     return False
@@ -84,6 +81,8 @@ def simple(data: bytes) -> bool:
 
 
 def _in_child(data: bytes, cpu_seconds: int, memory_mb: int) -> list[str] | None:
+    import pypdfium2  # noqa: F401 - imported in the parent: the child then has it without paying the import
+
     read_fd, write_fd = os.pipe()
     with warnings.catch_warnings():
         # Python 3.12+ warns when a process with threads forks (the development server, tests with an

@@ -85,9 +85,9 @@ def check_throttle(email: str, ip: str) -> None:
         raise LoginThrottled(minutes)
 
 
-def record_failure(email: str, ip: str) -> None:
-    """Count a wrong password for this account from this address (a login or a password change)."""
-    db.session.add(LoginAttempt(email=normal_email(email)[:254], ip=ip[:64], succeeded=False, at=now()))
+def record_attempt(email: str, ip: str, succeeded: bool) -> None:
+    """Count a password check for this account from this address (a login or a password change)."""
+    db.session.add(LoginAttempt(email=normal_email(email)[:254], ip=ip[:64], succeeded=succeeded, at=now()))
     db.session.flush()
 
 
@@ -105,8 +105,7 @@ def authenticate(email: str, password: str, ip: str) -> User:
         ok = False
     else:
         ok = verify_password(user.password_hash, password) and user.is_active
-    db.session.add(LoginAttempt(email=normal_email(email)[:254], ip=ip[:64], succeeded=ok, at=now()))
-    db.session.flush()
+    record_attempt(email, ip, ok)
     if not ok:
         raise DomainError(_l("Wrong e-mail address or password."), code="credentials")
     if needs_rehash(user.password_hash):

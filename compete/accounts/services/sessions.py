@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from compete.accounts.models import User, new_session_token
 from compete.accounts.passwords import MIN_PASSWORD_LENGTH, hash_password, verify_password
-from compete.accounts.services.login import check_throttle, record_failure
+from compete.accounts.services.login import check_throttle, record_attempt
 from compete.audit.services import Actor, record
 from compete.core.errors import DomainError
 from compete.core.i18n import lazy_gettext as _l
@@ -50,7 +50,7 @@ def change_password(user: User, current_password: str, new_password: str, *, ip:
     login throttle applies (LoginThrottled): a borrowed session cannot guess the password at will."""
     check_throttle(user.email, ip)
     if not verify_password(user.password_hash, current_password):
-        record_failure(user.email, ip)
+        record_attempt(user.email, ip, succeeded=False)
         raise DomainError(_l("Your current password is not correct."), code="credentials")
     set_password(user, new_password, "password_changed")
     record(Actor(user, None, "user"), "user.password_changed", user)
