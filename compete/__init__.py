@@ -73,11 +73,13 @@ def create_app(config=None, **overrides) -> Flask:
 
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
 
-    from compete.core.db import configure_sqlite, retry_lock_conflicts
+    from compete.core.db import configure_postgresql, configure_sqlite, retry_lock_conflicts
 
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_SECONDS"])
+        elif db.engine.dialect.name == "postgresql":
+            configure_postgresql(db.engine)
     retry_lock_conflicts(app)
 
     _register_models()
