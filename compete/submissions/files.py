@@ -212,11 +212,12 @@ def iter_text(data: bytes, kind: str, limits: Limits | None = None) -> Iterator[
     PDF whose text cannot be read within the CPU and memory bounds of pdftext."""
     limits = limits or Limits.from_config()
     if kind == "pdf":
-        texts = pdftext.page_texts(data)
-        if texts is None:
+        read = pdftext.read(data)
+        if read is None:
             raise TextUnavailable
+        texts, information = read
         yield from texts
-        yield _pdf_metadata_text(data)
+        yield information
         return
     try:
         if kind == "docx":
@@ -227,16 +228,6 @@ def iter_text(data: bytes, kind: str, limits: Limits | None = None) -> Iterator[
             yield images.image_text(io.BytesIO(data), limits)
     except Exception:  # noqa: BLE001 - a file we cannot read gives no text, not an error
         return
-
-
-def _pdf_metadata_text(data: bytes) -> str:
-    """The PDF's document information (author, title, …) as text; nothing when pypdf cannot read it."""
-    from pypdf import PdfReader
-
-    try:
-        return "\n".join(str(value) for value in (PdfReader(io.BytesIO(data)).metadata or {}).values())
-    except Exception:  # noqa: BLE001 - no metadata to check, as for any unreadable part
-        return ""
 
 
 def _xml_text(chunks: Iterable[bytes]) -> Iterator[str]:

@@ -35,26 +35,60 @@ MAX_PAGES = 500
 SIMPLE_CONTENT_BYTES = 2 * 1024 * 1024
 
 
-def page_texts(data: bytes, *, cpu_seconds: int | None = None, memory_mb: int | None = None) -> list[str] | None:
-    """The text of each page (at most MAX_PAGES), or None when the file cannot be read within the
-    bounds (CPU_SECONDS and MEMORY_MB unless given)."""
-    if simple(data):
+def read(data: bytes, *, cpu_seconds: int | None = None, memory_mb: int | None = None) -> tuple[list[str], str] | None:
+    """The text of each page (at most MAX_PAGES) and the document information (author, title, …) as
+    text, or None when the pages cannot be read within the bounds (CPU_SECONDS and MEMORY_MB unless
+    given). pypdf parses the file once, to tell whether it is simple and for its information ("" when
+    pypdf cannot read it)."""
+    reader = _reader(data)
+    if reader is not None and _simple(reader):
         try:
-            return _extract(data)
+            texts = _extract(data)
         except Exception:  # noqa: BLE001 - PDFium cannot read it: as a child that failed
             return None
-    return _in_child(data, cpu_seconds or CPU_SECONDS, memory_mb or MEMORY_MB)
+    else:
+        texts = _in_child(data, cpu_seconds or CPU_SECONDS, memory_mb or MEMORY_MB)
+        if texts is None:
+            return None
+    return texts, _information(reader)
+
+
+def page_texts(data: bytes, *, cpu_seconds: int | None = None, memory_mb: int | None = None) -> list[str] | None:
+    """read()'s text of each page, or None."""
+    result = read(data, cpu_seconds=cpu_seconds, memory_mb=memory_mb)
+    return None if result is None else result[0]
 
 
 def simple(data: bytes) -> bool:
+    """Whether PDFium reads the file in this process (see _simple)."""
+    reader = _reader(data)
+    return reader is not None and _simple(reader)
+
+
+def _reader(data: bytes):
+    """pypdf's reader of the file, or None when pypdf cannot parse it."""
+    from pypdf import PdfReader
+
+    try:
+        return PdfReader(io.BytesIO(data))
+    except Exception:  # noqa: BLE001 - not a PDF to pypdf: the child tries PDFium
+        return None
+
+
+def _information(reader) -> str:
+    """The document information's values as text; nothing when pypdf cannot read them."""
+    try:
+        return "\n".join(str(value) for value in (reader.metadata or {}).values()) if reader is not None else ""
+    except Exception:  # noqa: BLE001 - no information to check, as for any unreadable part
+        return ""
+
+
+def _simple(reader) -> bool:
     """Whether every page only draws its own content, small in all, so that PDFium reads it in this
     process: no forms (which a page may draw any number of times), no Type 3 fonts (whose glyphs are
     drawings), at most MAX_PAGES pages and SIMPLE_CONTENT_BYTES of drawing operators. Most sketches
     are simple; anything else, or anything pypdf cannot tell, is read in a limited child."""
-    from pypdf import PdfReader
-
     try:
-        reader = PdfReader(io.BytesIO(data))
         if len(reader.pages) > MAX_PAGES:
             return False
         total = 0
