@@ -65,3 +65,15 @@ def test_much_content_is_read_in_a_child(monkeypatch):
     sketch = HTML(string="<p>" + "Unge på vei til jobb. " * 200 + "</p>").write_pdf()
     assert not pdftext.simple(sketch)
     assert "Unge på vei til jobb" in pdftext.page_texts(sketch)[0]
+
+
+def test_the_document_information_is_read_with_the_text():
+    """The leak check reads the author and title too (R19), from the same parse."""
+    from compete.submissions import files
+    from tests.factories_submissions import make_pdf
+
+    pdf = make_pdf(text="Hei", author="Kari Nordmann", title="Hemmelig tittel")
+    texts, information = pdftext.read(pdf)
+    assert [t.strip() for t in texts] == ["Hei"]
+    assert "Kari Nordmann" in information and "Hemmelig tittel" in information
+    assert "Kari Nordmann" in files.extract_text(pdf, "pdf")
