@@ -8,6 +8,9 @@ between. So every transaction of an unsafe request (POST, PUT, PATCH, DELETE) be
 GET that writes is learned the first time it writes, and a GET that lost the race is run once more
 with the write lock taken up front. A GET that only appends after reading (a juror's entry page
 records the view, R41) says so with `write_after_reading()` and holds the lock for the append only.
+An unsafe request whose view does slow work before it writes (checking and storing an uploaded
+file) is marked `@reads_first`: it reads in deferred transactions and takes the lock with
+`write_lock()` for its writes only.
 
 Outside a request (CLI, worker) transactions are deferred unless the code asks for the lock with
 `write_lock()`; the worker does that for each claim and each job, and holds no transaction while
@@ -26,7 +29,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from flask import g, has_request_context, request
+from flask import current_app, g, has_request_context, request
 from sqlalchemy import event, select
 from sqlalchemy.exc import DBAPIError, OperationalError
 
@@ -78,12 +81,60 @@ def write_after_reading() -> Iterator[None]:
         session.expire_on_commit = expire
 
 
+def end_reading() -> None:
+    """End a `@reads_first` request's read transaction before its slow work, keeping what it loaded
+    so that the slow work sends no statement and opens no transaction. Before the writes, expire
+    what was read (`db.session.expire_all()`) so that the write transaction reads again, under its
+    lock, whatever it checks."""
+    session = db.session()
+    expire = session.expire_on_commit
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = expire
+
+
+def reads_first(view):
+    """Mark a view whose unsafe requests read, then do slow work, then write (a draft saved with a
+    5 MB file: checking, scrubbing and storing the file takes 40 ms). Their transactions begin
+    deferred, like a GET's, so the reads and the slow work hold no write lock; the view ends the
+    read transaction and does its writes inside `write_lock()`, in a transaction that takes
+    SQLite's write lock up front and reads again whatever it checks. A statement that writes
+    before that is a mistake in the view: `reads_first_wrote` says so."""
+    view.reads_first = True
+    return view
+
+
+def _reads_first() -> bool:
+    view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
+    return getattr(view, "reads_first", False)
+
+
 def wants_write_lock() -> bool:
     if _write_lock.get():
         return True
     if not has_request_context():
         return False
-    return request.method not in SAFE_METHODS or g.get("_db_writes", False) or request.endpoint in writing_endpoints
+    if request.method in SAFE_METHODS:
+        return g.get("_db_writes", False) or request.endpoint in writing_endpoints
+    return not _reads_first()
+
+
+class ReadsFirstWrote(RuntimeError):
+    """A `@reads_first` view wrote outside `write_lock()` (on SQLite, in a deferred transaction that
+    may not be able to take the lock)."""
+
+
+def reads_first_wrote(statement: str) -> bool:
+    """A statement that writes is about to run in a `@reads_first` request outside `write_lock()`."""
+    return (
+        has_request_context()
+        and not _write_lock.get()
+        and request.method not in SAFE_METHODS
+        and statement.lstrip()[:7].upper().startswith(_WRITE_STATEMENTS)
+        and _reads_first()
+    )
 
 
 def lock_row(instance) -> None:
@@ -191,6 +242,8 @@ def configure_sqlite(engine, busy_timeout_seconds: float) -> None:
 
     @event.listens_for(engine, "before_cursor_execute")
     def _learn_writing_gets(conn, cursor, statement, parameters, context, executemany):
+        if reads_first_wrote(statement):
+            raise ReadsFirstWrote(f"{request.endpoint} wrote before it took the write lock: {statement[:60]}")
         if (
             has_request_context()
             and not _write_lock.get()  # a write the code announced (write_after_reading) is no surprise

@@ -73,6 +73,13 @@ def discard_new(key: str) -> None:
     _delete_quietly([key])
 
 
+def abandon() -> None:
+    """The request gives up before its transaction could end it (an error before any statement
+    ran, so there is nothing to roll back): delete the objects it saved for a commit that will not
+    come. After a commit or a rollback there are none left to delete."""
+    _delete_quietly(db.session.info.pop(_CREATED, []))
+
+
 def delete_when_unreferenced(keys: Iterable[str]) -> None:
     """After the commit, delete those of `keys` that no row refers to any more."""
     db.session.info.setdefault(_UNNEEDED, set()).update(k for k in keys if k)

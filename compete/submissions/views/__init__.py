@@ -46,10 +46,14 @@ def _flash_refusal(exc: DomainError, transaction=None, *, outcome: str | None = 
         transaction.commit()  # keep the log of the late attempt (R15)
     else:
         transaction.rollback()
+    _say_refused(exc, outcome=None if late else outcome)
+
+
+def _say_refused(exc: DomainError, *, outcome: str | None = None) -> None:
     flash(str(exc.message), "error")
     for detail in exc.details:
         flash(detail, "error")
-    if outcome and not late:
+    if outcome:
         flash(outcome, "info")
 
 
