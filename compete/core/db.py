@@ -111,6 +111,22 @@ def _reads_first() -> bool:
     return getattr(view, "reads_first", False)
 
 
+@contextmanager
+def write_after_checking() -> Iterator[None]:
+    """The writes of a `@reads_first` request that has read what it needs and has no slow work to
+    do in between (a juror re-saving a scorecard). On SQLite: end the read transaction, expiring
+    what it read, and run the block in a transaction that takes the write lock up front and reads
+    again what it checks; two workers then overlap except for the write itself. PostgreSQL has no
+    database-wide lock to keep short: the block goes on in the read transaction, and the row locks
+    the writes take (`lock_row`) read again what two writers meet on."""
+    if db.session.get_bind().dialect.name != "sqlite":
+        yield
+        return
+    db.session.commit()
+    with write_lock():
+        yield
+
+
 def wants_write_lock() -> bool:
     if _write_lock.get():
         return True

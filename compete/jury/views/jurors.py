@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from compete.competitions.states import StageState
-from compete.core.db import write_after_reading
+from compete.core.db import reads_first, write_after_checking, write_after_reading
 from compete.core.errors import DomainError
 from compete.extensions import db
 from compete.jury import charts, permissions, queries, services
@@ -117,13 +117,15 @@ def queue(stage_id: int):
 
 @bp.route("/jury/stages/<int:stage_id>/entries/<code>", methods=["GET", "POST"])
 @login_required
+@reads_first
 def entry(stage_id: int, code: str):
     stage = _stage(stage_id)
     seat = _my_seat(stage)
     submission = _entry(stage, code)
     if request.method == "POST":
-        # save_scorecard checks what the juror may score with the seat's row locked; its refusal
-        # of an entry they may not see, or that is not theirs, is a 403 here.
+        # save_scorecard checks what the juror may score with the seat's row locked (and on SQLite
+        # in a write transaction that reads it all again); its refusal of an entry they may not
+        # see, or that is not theirs, is a 403 here.
         if not EmptyForm().validate_on_submit():
             abort(400)
         values = {}
@@ -133,15 +135,20 @@ def entry(stage_id: int, code: str):
                 int(raw) if raw.lstrip("-").isdigit() else None,
                 request.form.get(f"why-{criterion.id}", ""),
             )
-        try:
-            services.save_scorecard(seat, submission, values, submit=request.form.get("action") == "submit")
-        except DomainError as exc:
-            if exc.code in ("forbidden", "not_assigned"):
+        refused = None
+        with write_after_checking():
+            try:
+                services.save_scorecard(seat, submission, values, submit=request.form.get("action") == "submit")
+            except DomainError as exc:
+                refused = exc
                 db.session.rollback()
+            else:
+                db.session.commit()
+        if refused is not None:
+            if refused.code in ("forbidden", "not_assigned"):
                 abort(403)
-            _refused(exc)
+            _refused(refused)
         else:
-            db.session.commit()
             # stage_id, not stage.id: the commit expired the stage, and reading it would load it again.
             if request.form.get("action") != "submit":
                 flash(_("Your draft scores were saved."), "success")
