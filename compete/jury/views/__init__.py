@@ -58,9 +58,14 @@ def _refused(exc: DomainError) -> None:
         flash(detail, "error")
 
 
-def _stage(stage_id: int) -> Stage:
-    # With its competition (the header and the audit entries read it): one statement, not two.
-    stage = db.session.get(Stage, stage_id, options=[joinedload(Stage.competition)])
+def _stage(stage_id: int, *, configuration: bool = False) -> Stage:
+    """With its competition (the header and the audit entries read it): one statement, not two.
+    `configuration` adds the template's fields, the file slots and the criteria in the same
+    statement (a juror's entry page shows all three; a few rows each)."""
+    options = [joinedload(Stage.competition)]
+    if configuration:
+        options += [joinedload(Stage.fields), joinedload(Stage.file_slots), joinedload(Stage.criteria)]
+    stage = db.session.get(Stage, stage_id, options=options)
     if stage is None:
         abort(404)
     return stage

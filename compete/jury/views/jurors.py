@@ -119,7 +119,7 @@ def queue(stage_id: int):
 @login_required
 @reads_first
 def entry(stage_id: int, code: str):
-    stage = _stage(stage_id)
+    stage = _stage(stage_id, configuration=True)
     seat = _my_seat(stage)
     submission = _entry(stage, code)
     if request.method == "POST":
