@@ -2,18 +2,20 @@
 extensions and the formal check. Services flush only; the request commits."""
 
 from compete.submissions.services.access import record_access
+from compete.submissions.services.attachments import (
+    PreparedFile,
+    add_attachment,
+    draft_attachments,
+    prepare_attachment,
+    remove_attachment,
+)
 from compete.submissions.services.drafting import (
     CODE_ALPHABET,
     DeadlinePassed,
-    PreparedFile,
-    add_attachment,
     content_sha256,
-    draft_attachments,
     is_selected,
     new_code,
-    prepare_attachment,
     record_late_attempt,
-    remove_attachment,
     require_open,
     save_draft,
     start_submission,

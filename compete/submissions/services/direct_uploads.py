@@ -27,7 +27,7 @@ from compete.storage import lifecycle
 from compete.storage.backends import DirectUpload, S3DirectUploads, StorageError, get_storage
 from compete.submissions import files
 from compete.submissions.models import Attachment, Submission
-from compete.submissions.services.drafting import add_attachment
+from compete.submissions.services.attachments import add_attachment
 
 INCOMING = "incoming"
 # A form is good for an hour; its confirmation link a little longer (a slow upload ends after the hour).

@@ -24,11 +24,11 @@ from compete.submissions.models import (
     SubmissionStatus,
     SubmissionVersion,
 )
+from compete.submissions.services.attachments import draft_attachments
 from compete.submissions.services.drafting import (
     _clean_content,
     _participant,
     content_sha256,
-    draft_attachments,
     require_open,
     word_count,
 )

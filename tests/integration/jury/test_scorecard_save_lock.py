@@ -3,8 +3,6 @@ a transaction of its own that reads again what it checks (`write_after_checking`
 a database of its own, so that another request can write in between."""
 
 import re
-import sqlite3
-import threading
 
 import pytest
 from sqlalchemy import select, update
@@ -13,6 +11,7 @@ from compete.core.time import now
 from compete.extensions import db
 from compete.jury import services
 from compete.jury.models import JurySeat, Scorecard
+from tests.elsewhere import elsewhere, others_may_write
 from tests.factories import login
 from tests.factories_jury import declare_all_clear, make_jury_stage
 
@@ -44,47 +43,13 @@ def juror(live_app):
     return live_app, client, url, form, facts
 
 
-def _elsewhere(app, statement) -> None:
-    """Another request writes: in another thread, with a session of its own."""
-    failures = []
-
-    def run():
-        with app.app_context():
-            try:
-                db.session.execute(statement)
-                db.session.commit()
-            except BaseException as exc:  # noqa: BLE001 - handed to the test below
-                failures.append(exc)
-            finally:
-                db.session.remove()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    thread.join(timeout=30)
-    assert not thread.is_alive() and failures == []
-
-
-def _others_may_write() -> bool:
-    if db.engine.dialect.name != "sqlite":
-        return True  # PostgreSQL has no database-wide write lock
-    other = sqlite3.connect(db.engine.url.database, timeout=0, isolation_level=None)
-    try:
-        other.execute("BEGIN IMMEDIATE")
-        other.execute("ROLLBACK")
-        return True
-    except sqlite3.OperationalError:
-        return False
-    finally:
-        other.close()
-
-
 def test_the_save_reads_first_without_the_write_lock(juror, monkeypatch):
-    app, client, url, form, _facts = juror
+    app, client, url, form, facts = juror
     save = services.save_scorecard
     seen = []
 
     def watching_save(*args, **kwargs):
-        seen.append(_others_may_write())
+        seen.append(others_may_write("jury_seats", facts["seat"]))
         return save(*args, **kwargs)
 
     monkeypatch.setattr(services, "save_scorecard", watching_save)
@@ -107,11 +72,13 @@ def test_a_seat_replaced_between_the_reads_and_the_write_cannot_save(juror, monk
     save = services.save_scorecard
 
     def save_after_the_replacement(*args, **kwargs):
-        _elsewhere(
+        elsewhere(
             app,
-            update(JurySeat)
-            .where(JurySeat.id == facts["seat"])
-            .values(replaced_at=now(), replacement_reason="Inhabil etter ny opplysning"),
+            lambda session: session.execute(
+                update(JurySeat)
+                .where(JurySeat.id == facts["seat"])
+                .values(replaced_at=now(), replacement_reason="Inhabil etter ny opplysning")
+            ),
         )
         return save(*args, **kwargs)
 

@@ -7,8 +7,6 @@ own (`live_app`): with the suite's one shared test connection there is no other 
 
 import io
 import re
-import sqlite3
-import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -23,6 +21,7 @@ from compete.extensions import db
 from compete.storage import lifecycle
 from compete.submissions import files, services
 from compete.submissions.models import Attachment, LateAttempt, Submission
+from tests.elsewhere import elsewhere, others_may_write
 from tests.factories import login
 from tests.factories_competitions import login_as
 from tests.factories_submissions import GOOD_CONTENT, make_pdf, make_setup
@@ -163,60 +162,17 @@ def live(live_app):
     return live_app, client, ids, TOKEN.search(page).group(1)
 
 
-def _elsewhere(app, work) -> None:
-    """Run `work` as another request would: in another thread, with a session of its own."""
-    failures = []
-
-    def run():
-        with app.app_context():
-            try:
-                work(db.session)
-                db.session.commit()
-            except BaseException as exc:  # noqa: BLE001 - handed to the test below
-                failures.append(exc)
-            finally:
-                db.session.remove()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    thread.join(timeout=30)
-    assert not thread.is_alive() and failures == []
-
-
-def _others_may_write(app, submission_id: int) -> bool:
-    """Another connection can write the draft's row at once (SQLite: take the write lock)."""
-    url = db.engine.url
-    if url.get_backend_name() == "sqlite":
-        other = sqlite3.connect(url.database, timeout=0, isolation_level=None)
-        try:
-            other.execute("BEGIN IMMEDIATE")
-            other.execute("ROLLBACK")
-            return True
-        except sqlite3.OperationalError:
-            return False
-        finally:
-            other.close()
-    import psycopg
-
-    with psycopg.connect(url.set(drivername="postgresql").render_as_string(hide_password=False)) as other:
-        try:
-            other.execute("SELECT id FROM submissions WHERE id = %s FOR UPDATE NOWAIT", (submission_id,))
-            return True
-        except psycopg.errors.LockNotAvailable:
-            return False
-
-
 def test_the_file_is_checked_and_stored_while_others_may_write(live, monkeypatch):
     app, client, ids, token = live
     seen = []
     strip, save = files.strip_metadata, lifecycle.save_new
 
     def watching_strip(data, kind):
-        seen.append(("strip", db.session().in_transaction(), _others_may_write(app, ids["submission"])))
+        seen.append(("strip", db.session().in_transaction(), others_may_write("submissions", ids["submission"])))
         return strip(data, kind)
 
     def watching_save(key, stream, content_type):
-        seen.append(("store", db.session().in_transaction(), _others_may_write(app, ids["submission"])))
+        seen.append(("store", db.session().in_transaction(), others_may_write("submissions", ids["submission"])))
         return save(key, stream, content_type)
 
     monkeypatch.setattr(files, "strip_metadata", watching_strip)
@@ -247,7 +203,7 @@ def test_a_slot_narrowed_while_the_file_is_checked_refuses_the_file_and_keeps_th
         calls.append(slot_key)
         prepared = prepare(submission, slot_key, data, **kwargs)
         if len(calls) == 1:
-            _elsewhere(
+            elsewhere(
                 app,
                 lambda session: session.execute(
                     update(FileSlot).where(FileSlot.stage_id == ids["stage"]).values(allowed_types="docx")
@@ -256,7 +212,7 @@ def test_a_slot_narrowed_while_the_file_is_checked_refuses_the_file_and_keeps_th
         return prepared
 
     monkeypatch.setattr(services, "prepare_attachment", prepare_then_narrow)
-    monkeypatch.setattr("compete.submissions.services.drafting.prepare_attachment", prepare_then_narrow)
+    monkeypatch.setattr("compete.submissions.services.attachments.prepare_attachment", prepare_then_narrow)
 
     saved = _save(client, ids["submission"], csrf_token=token)
     page = client.get(saved.headers["Location"]).get_data(as_text=True)
@@ -279,7 +235,7 @@ def test_a_member_removed_while_the_file_is_checked_cannot_save(live, monkeypatc
 
     def prepare_then_leave(submission, slot_key, data, **kwargs):
         prepared = prepare(submission, slot_key, data, **kwargs)
-        _elsewhere(app, lambda session: session.execute(delete(Membership).where(Membership.user_id == ids["user"])))
+        elsewhere(app, lambda session: session.execute(delete(Membership).where(Membership.user_id == ids["user"])))
         return prepared
 
     monkeypatch.setattr(services, "prepare_attachment", prepare_then_leave)
