@@ -76,4 +76,4 @@ def _staff_actor(competition) -> Actor:
 
 
 # Routes live in the sub-modules; importing them registers them on `bp`.
-from compete.submissions.views import manage, participant  # noqa: E402, F401
+from compete.submissions.views import manage, participant, receipts  # noqa: E402, F401

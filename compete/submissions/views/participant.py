@@ -1,11 +1,10 @@
-"""Participant pages: start, write, upload, submit, withdraw, receipts, dashboard."""
+"""Participant pages: start, write, upload, submit, withdraw (receipts and the dashboard: `receipts`)."""
 
 from __future__ import annotations
 
 import uuid
 
 from flask import (
-    Response,
     abort,
     flash,
     jsonify,
@@ -28,7 +27,6 @@ from compete.storage import lifecycle
 from compete.storage.downloads import send_stored
 from compete.submissions import files, permissions, queries, services
 from compete.submissions.forms import EmptyForm, SelfCheckForm, SubmitForm, sketch_form_class
-from compete.submissions.receipts import receipt_pdf
 from compete.submissions.services import direct_uploads
 from compete.submissions.views import (
     _competition_stage,
@@ -361,44 +359,3 @@ def withdraw(submission_id: int):
             "success",
         )
     return redirect(url_for("submissions.edit", submission_id=submission.id))
-
-
-def _visible_version(submission_id: int, number: int):
-    submission = queries.submission_for_receipt(submission_id)
-    if submission is None:
-        abort(404)
-    if not permissions.can_view_submission(current_user, submission):
-        abort(403)
-    version = queries.version(submission, number, receipt_only=True)
-    if version is None:
-        abort(404)
-    return submission, version
-
-
-@bp.get("/submissions/<int:submission_id>/versions/<int:number>/receipt")
-@login_required
-def receipt(submission_id: int, number: int):
-    submission, version = _visible_version(submission_id, number)
-    return render_template(
-        "submissions/receipt.html", submission=submission, version=version, receipt=services.receipt_for(version)
-    )
-
-
-@bp.get("/submissions/<int:submission_id>/versions/<int:number>/receipt.pdf")
-@login_required
-def receipt_download(submission_id: int, number: int):
-    submission, version = _visible_version(submission_id, number)
-    pdf = receipt_pdf(submission, version)
-    return Response(
-        pdf,
-        mimetype="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="receipt-{submission.code}-v{number}.pdf"'},
-    )
-
-
-@bp.get("/my/submissions")
-@login_required
-def dashboard():
-    return render_template(
-        "submissions/dashboard.html", submissions=queries.submissions_of_user(current_user), now=now()
-    )
